@@ -1,0 +1,75 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Channel names.
+const (
+	ChannelSMS      = "sms"
+	ChannelTelegram = "telegram"
+	ChannelWeb      = "web"
+	ChannelChat     = "chat"
+)
+
+// Inbound is one message from a young person, normalised by its channel.
+type Inbound struct {
+	Channel  string    `json:"c"`
+	Address  string    `json:"a"`           // who, on that channel: phone number, Telegram chat id, web id
+	ID       string    `json:"i,omitempty"` // provider message id; the dedupe key when set
+	Text     string    `json:"t,omitempty"`
+	NonText  bool      `json:"m,omitempty"` // a picture, sticker, voice note… (any text with it is in Text)
+	Language string    `json:"l,omitempty"` // the channel's language hint, e.g. Telegram language_code
+	Source   string    `json:"s,omitempty"` // a school or link code given by the channel
+	Choice   string    `json:"o,omitempty"` // an option id chosen with a button
+	Step     string    `json:"p,omitempty"` // the step the button belonged to; a stale button changes nothing
+	At       time.Time `json:"at"`
+}
+
+// Key is the conversation key: one person on one channel.
+func (in Inbound) Key() string { return ConversationKey(in.Channel, in.Address) }
+
+// ConversationKey joins a channel and an address into a conversation key.
+func ConversationKey(channel, address string) string { return channel + ":" + address }
+
+// Outbound is one message to a young person.
+type Outbound struct {
+	Channel string   `json:"c"`
+	Address string   `json:"a"`
+	Text    string   `json:"t"`
+	Options []Option `json:"o,omitempty"` // the choices of a question, for buttons or a numbered list
+	Multi   bool     `json:"x,omitempty"` // several options may be picked
+	Step    string   `json:"p,omitempty"` // the question's step, so a button press can be matched to it
+	Urgent  bool     `json:"u,omitempty"` // crisis signposting: send before anything else queued
+}
+
+// Option is one choice offered with a question.
+type Option struct {
+	ID    string `json:"i"`
+	Label string `json:"l"`
+}
+
+// Plain renders the message for a text-only channel (SMS, the terminal): the
+// text, then the options as a numbered list that the answer parser accepts.
+func (o Outbound) Plain() string {
+	if len(o.Options) == 0 {
+		return o.Text
+	}
+	var b strings.Builder
+	b.WriteString(o.Text)
+	b.WriteString("\n")
+	for i, opt := range o.Options {
+		b.WriteString("\n")
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(". ")
+		b.WriteString(opt.Label)
+	}
+	if o.Multi {
+		b.WriteString("\n\nReply with the numbers, like 1, 3.")
+	} else {
+		b.WriteString("\n\nReply with a number.")
+	}
+	return b.String()
+}

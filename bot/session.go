@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"slices"
+	"time"
+
+	"github.com/signpost-app/signpost/flows/answer"
+)
+
+// Status is where a conversation stands.
+type Status string
+
+// Conversation statuses.
+const (
+	StatusActive    Status = "active"     // answering the flow
+	StatusEnded     Status = "ended"      // reached an end step; a new message starts again
+	StatusHandedOff Status = "handed_off" // a referral was made; the bot stays quiet
+)
+
+// Session is one person's conversation state, saved after every turn.
+type Session struct {
+	Channel  string                 `json:"c"`
+	Address  string                 `json:"a"`
+	Flow     string                 `json:"f"`
+	Version  int                    `json:"v"`
+	Step     string                 `json:"s"`
+	Status   Status                 `json:"st"`
+	Language string                 `json:"l,omitempty"`
+	Source   string                 `json:"src,omitempty"`
+	Answers  map[string]SavedAnswer `json:"ans,omitempty"`
+	ReturnTo string                 `json:"ret,omitempty"` // a review step to come back to after this answer
+	Confirm  string                 `json:"cf,omitempty"`  // a pending confirmation ("delete")
+	Risks    []Risk                 `json:"rk,omitempty"`
+	Referral string                 `json:"ref,omitempty"` // the referral id once handed off
+	Turn     int64                  `json:"n"`             // increments every turn; timers compare it
+	Started  time.Time              `json:"t0"`
+	Updated  time.Time              `json:"t1"`
+}
+
+// Key is the session's conversation key.
+func (s *Session) Key() string { return ConversationKey(s.Channel, s.Address) }
+
+// SavedAnswer is one answer kept under its `save` name.
+type SavedAnswer struct {
+	Step  string       `json:"p"`
+	Raw   string       `json:"r"`
+	Value answer.Value `json:"v"`
+}
+
+// Risk is a safeguarding flag raised in a conversation.
+type Risk struct {
+	Category string    `json:"c"`
+	At       time.Time `json:"t"`
+}
+
+// Clone returns a deep copy, so a store never shares memory with a turn.
+func (s *Session) Clone() *Session {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	if s.Answers != nil {
+		c.Answers = make(map[string]SavedAnswer, len(s.Answers))
+		for k, a := range s.Answers {
+			a.Value.IDs = slices.Clone(a.Value.IDs)
+			c.Answers[k] = a
+		}
+	}
+	c.Risks = slices.Clone(s.Risks)
+	return &c
+}

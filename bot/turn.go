@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/signpost-app/signpost/flows"
+	"github.com/signpost-app/signpost/flows/answer"
+)
+
+// turnState is the working state of one turn.
+type turnState struct {
+	e     *Engine
+	t     *Turn
+	f     *flows.Flow
+	s     *Session
+	lang  string
+	reply reply
+}
+
+// Turn handles the message in t against t.Session and records the results in
+// t (the new session, replies, handoffs, opt-out and erase decisions). It does
+// not touch the store: Commit does.
+func (e *Engine) Turn(ctx context.Context, t *Turn) {
+	ts := &turnState{e: e, t: t, s: t.Session}
+	ts.run(ctx)
+	ts.flush()
+	if ts.s != nil && !t.Erase {
+		ts.s.Turn++
+		ts.s.Updated = e.o.Now()
+	}
+	t.Session = ts.s
+}
+
+func (ts *turnState) run(ctx context.Context) {
+	e, t, in := ts.e, ts.t, ts.t.Msg
+	text, readable := cleanText(in.Text)
+	word, arg := globalWord(text)
+	if ts.s != nil {
+		ts.f = e.flowFor(ts.s)
+		ts.lang = ts.s.Language
+	}
+
+	// 1. Opted out: only a start word wakes the conversation; anything else
+	// gets silence, because the person asked for no more messages.
+	if t.OptedOut {
+		if word != wordStart && word != wordYes {
+			e.o.Metrics.turn("opted_out")
+			return
+		}
+		t.OptOut = OptIn
+		if e.o.StopConfirmation {
+			ts.say(e.text(ts.lang, "started"))
+		}
+		ts.resume(ctx, arg)
+		e.o.Metrics.turn("opt_in")
+		return
+	}
+
+	// 2. Safeguarding, before anything else, at every step.
+	if text != "" {
+		if hit, ok := e.o.Screener.Check(text); ok {
+			ts.risk(ctx, hit.Category, text)
+			e.o.Metrics.turn("risk")
+			return
+		}
+	}
+
+	// 3. A pending DELETE confirmation.
+	if ts.s != nil && ts.s.Confirm == confirmDelete {
+		ts.s.Confirm = ""
+		if word == wordDelete || isYes(text) {
+			ts.erase()
+			return
+		}
+		ts.say(e.text(ts.lang, "delete_kept"))
+		ts.reask()
+		e.o.Metrics.turn("delete_kept")
+		return
+	}
+
+	// 4. Global words.
+	switch word {
+	case wordStop:
+		t.OptOut = OptOut
+		if e.o.StopConfirmation {
+			ts.say(e.text(ts.lang, "stopped"))
+		}
+		e.o.Metrics.turn("stop")
+		return
+	case wordStart:
+		ts.resume(ctx, arg)
+		e.o.Metrics.turn("start")
+		return
+	case wordHelp:
+		ts.say(e.text(ts.lang, "help"))
+		ts.reask()
+		e.o.Metrics.turn("help")
+		return
+	case wordRestart:
+		ts.say(e.text(ts.lang, "restarted"))
+		ts.start(ctx, "")
+		e.o.Metrics.turn("restart")
+		return
+	case wordDelete:
+		if ts.s == nil {
+			ts.erase()
+			return
+		}
+		ts.s.Confirm = confirmDelete
+		ts.say(e.text(ts.lang, "delete_confirm"))
+		e.o.Metrics.turn("delete_asked")
+		return
+	}
+
+	// 5. Where the conversation stands.
+	switch {
+	case ts.s == nil || ts.s.Status == StatusEnded || ts.f == nil:
+		ts.start(ctx, in.Source)
+		e.o.Metrics.turn("start")
+	case ts.s.Status == StatusHandedOff:
+		ts.say(e.text(ts.lang, "handed_off"))
+		e.o.Metrics.turn("after_handoff")
+	default:
+		ts.answer(ctx, text, readable)
+	}
+}
+
+// resume restarts an ended conversation or asks the current question again.
+func (ts *turnState) resume(ctx context.Context, source string) {
+	if ts.s == nil || ts.s.Status == StatusEnded || ts.f == nil {
+		ts.start(ctx, source)
+		return
+	}
+	if ts.s.Status == StatusHandedOff {
+		ts.say(ts.e.text(ts.lang, "handed_off"))
+		return
+	}
+	ts.reask()
+}
+
+// start begins the start flow from its first step, keeping the person's
+// channel, source and language.
+func (ts *turnState) start(ctx context.Context, source string) {
+	e, in := ts.e, ts.t.Msg
+	f := e.CurrentFlows().Latest(e.o.StartFlow)
+	if f == nil {
+		e.log.Error("start flow missing", "flow", e.o.StartFlow)
+		ts.say(e.text(ts.lang, "stuck"))
+		return
+	}
+	old := ts.s
+	now := e.o.Now()
+	s := &Session{Channel: in.Channel, Address: in.Address, Flow: f.ID, Version: f.Version,
+		Step: f.Start, Status: StatusActive, Source: source, Started: now, Updated: now}
+	if old != nil {
+		s.Turn, s.Risks = old.Turn, old.Risks
+		if s.Source == "" {
+			s.Source = old.Source
+		}
+	}
+	s.Language = pickLanguage(f, in.Language, ts.lang)
+	ts.s, ts.f, ts.lang = s, f, s.Language
+	ts.enter(ctx, f.Step(f.Start), 0)
+}
+
+// reask asks the current question again (nothing when not at a question).
+func (ts *turnState) reask() {
+	if ts.s == nil || ts.f == nil || ts.s.Status != StatusActive {
+		return
+	}
+	if st := ts.f.Step(ts.s.Step); st != nil && st.Asks() {
+		ts.ask(st)
+	}
+}
+
+// risk answers a safeguarding hit: crisis signposting in this turn, the
+// session flagged, an urgent alert for the link workers, then the question
+// again.
+func (ts *turnState) risk(ctx context.Context, category, text string) {
+	e, now := ts.e, ts.e.o.Now()
+	e.log.Warn("safeguarding risk", "conversation", e.Hash(ts.t.Msg.Key()), "category", category)
+	if ts.s == nil {
+		ts.start(ctx, ts.t.Msg.Source)
+		ts.reply = reply{} // the crisis message goes first; the question follows it
+	}
+	ts.t.Outbound = append(ts.t.Outbound, Outbound{Channel: ts.t.Msg.Channel, Address: ts.t.Msg.Address,
+		Text: e.text(ts.lang, "risk"), Urgent: true})
+	if ts.s != nil {
+		ts.s.Risks = append(ts.s.Risks, Risk{Category: category, At: now})
+		ts.t.Handoffs = append(ts.t.Handoffs, ts.handoff(KindAlert, text))
+		if ts.s.Status == StatusActive {
+			ts.say(e.text(ts.lang, "carry_on"))
+			ts.reask()
+		}
+	}
+	e.o.Metrics.risk(category)
+}
+
+// erase forgets everything about the person.
+func (ts *turnState) erase() {
+	ts.t.Erase = true
+	lang := ts.lang
+	ts.s = nil
+	ts.say(ts.e.text(lang, "deleted"))
+	ts.e.log.Info("person erased", "conversation", ts.e.Hash(ts.t.Msg.Key()))
+	ts.e.o.Metrics.turn("erased")
+}
+
+func (e *Engine) flowFor(s *Session) *flows.Flow {
+	fl := e.CurrentFlows()
+	if f := fl.Get(s.Flow, s.Version); f != nil {
+		return f
+	}
+	// The version this conversation started on is gone (e.g. a restart
+	// after the flow file changed): carry on in the latest version if it
+	// still has the step, else the conversation starts again.
+	if f := fl.Latest(s.Flow); f != nil && f.Step(s.Step) != nil {
+		e.log.Warn("flow version missing, using latest", "flow", s.Flow, "version", s.Version, "latest", f.Version)
+		return f
+	}
+	return nil
+}
+
+func (e *Engine) text(lang, key string) string { return e.o.Texts.Get(lang, key) }
+
+func isYes(text string) bool {
+	v, err := answer.Parse(answer.Spec{Type: answer.YesNo}, text)
+	return err == nil && v.Bool
+}
+
+func pickLanguage(f *flows.Flow, hints ...string) string {
+	for _, h := range hints {
+		for len(h) > 0 {
+			for _, l := range f.Languages {
+				if l == h {
+					return l
+				}
+			}
+			// "en-GB" → "en"
+			i := len(h) - 1
+			for i > 0 && h[i] != '-' && h[i] != '_' {
+				i--
+			}
+			h = h[:i]
+		}
+	}
+	return f.DefaultLanguage()
+}
