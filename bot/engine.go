@@ -40,6 +40,8 @@ type Options struct {
 	Texts            Texts            // Signpost's own messages; DefaultTexts() when nil
 	StopConfirmation bool             // reply to STOP and START ourselves (off when the SMS provider does)
 	MaxSteps         int              // steps one turn may pass through; default 32
+	ReminderAfter    time.Duration    // one reminder after an unanswered question; 0: none
+	SessionTTL       time.Duration    // an unfinished conversation is closed (with a notice) after this much silence; 0: never
 	Now              func() time.Time // clock; time.Now when nil
 	Logger           *slog.Logger
 	Metrics          *Metrics
@@ -139,4 +141,58 @@ func (e *Engine) Drain(ctx context.Context, t *Turn) ([]Outbound, error) {
 		t = next
 	}
 	return outs, nil
+}
+
+// FireTimers claims the timers due now from ts and handles each as a turn.
+// Several processes may call it at once: each timer fires exactly once.
+func (e *Engine) FireTimers(ctx context.Context, ts TimerStore) (int, error) {
+	due, err := ts.ClaimDue(ctx, e.o.Now(), 100)
+	if err != nil {
+		return 0, fmt.Errorf("claiming timers: %w", err)
+	}
+	for _, in := range due {
+		if _, err := e.Handle(ctx, in); err != nil {
+			return 0, fmt.Errorf("firing %s timer: %w", in.Timer, err)
+		}
+	}
+	return len(due), nil
+}
+
+// ResumeOrphans handles the messages of people whose handler died.
+func (e *Engine) ResumeOrphans(ctx context.Context, o Orphans) (int, error) {
+	turns, err := o.Orphans(ctx)
+	for _, t := range turns {
+		if _, derr := e.Drain(ctx, t); derr != nil && err == nil {
+			err = derr
+		}
+	}
+	if err != nil {
+		return len(turns), fmt.Errorf("resuming inboxes: %w", err)
+	}
+	return len(turns), nil
+}
+
+// RunSweeper fires due timers and resumes orphaned inboxes every interval
+// until ctx ends. Every process runs one; the store makes sure each timer
+// fires once and each inbox has one handler.
+func (e *Engine) RunSweeper(ctx context.Context, ts TimerStore, o Orphans, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if ts != nil {
+			if _, err := e.FireTimers(ctx, ts); err != nil && ctx.Err() == nil {
+				e.log.Error("firing timers", "error", err)
+			}
+		}
+		if o != nil {
+			if _, err := e.ResumeOrphans(ctx, o); err != nil && ctx.Err() == nil {
+				e.log.Error("resuming inboxes", "error", err)
+			}
+		}
+	}
 }

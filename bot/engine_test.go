@@ -74,7 +74,8 @@ func (h *harness) expect(text string, want ...string) string {
 }
 
 func (h *harness) session() *bot.Session {
-	return h.st.Session(bot.ConversationKey(bot.ChannelSMS, h.addr))
+	s, _ := h.st.Session(context.Background(), bot.ConversationKey(bot.ChannelSMS, h.addr))
+	return s
 }
 
 // happyPath walks the default flow to the read-back.
@@ -172,7 +173,7 @@ func TestGlobalWords(t *testing.T) {
 	if got := h.send("15"); got != "" {
 		t.Fatalf("sent %q after STOP", got)
 	}
-	if !h.st.OptedOut(bot.ConversationKey(bot.ChannelSMS, h.addr)) {
+	if out, _ := h.st.OptedOut(context.Background(), bot.ConversationKey(bot.ChannelSMS, h.addr)); !out {
 		t.Fatal("not opted out")
 	}
 	h.expect("START", "Welcome back", "How old")
@@ -197,7 +198,8 @@ func TestDeleteAsksThenErasesEverything(t *testing.T) {
 	if s := h.session(); s != nil {
 		t.Fatalf("session survived DELETE: %+v", s)
 	}
-	for _, x := range h.st.Handoffs() {
+	refs, _ := h.st.Referrals(context.Background(), bot.ConversationKey(bot.ChannelSMS, h.addr))
+	for _, x := range refs {
 		if x.Address == h.addr {
 			t.Fatal("a handoff survived DELETE")
 		}
@@ -336,7 +338,7 @@ func TestConcurrentMessagesFromOnePersonAreAllHandledInOrder(t *testing.T) {
 		if n != msgs {
 			t.Errorf("person %d: %d replies to %d messages", p, n, msgs)
 		}
-		s := h.st.Session(bot.ConversationKey(bot.ChannelSMS, fmt.Sprintf("+4477008%05d", p)))
+		s, _ := h.st.Session(context.Background(), bot.ConversationKey(bot.ChannelSMS, fmt.Sprintf("+4477008%05d", p)))
 		if s == nil || s.Turn != msgs {
 			t.Errorf("person %d: session turn %v, want %d", p, s, msgs)
 		}
@@ -352,7 +354,8 @@ func TestClockIsInjectable(t *testing.T) {
 	if _, err := eng.Handle(context.Background(), bot.Inbound{Channel: "sms", Address: "x", Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := st.Session("sms:x").Started; !got.Equal(at) {
+	if s, _ := st.Session(context.Background(), "sms:x"); !s.Started.Equal(at) {
+		got := s.Started
 		t.Fatalf("started %v", got)
 	}
 }

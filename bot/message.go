@@ -25,6 +25,8 @@ type Inbound struct {
 	Source   string    `json:"s,omitempty"` // a school or link code given by the channel
 	Choice   string    `json:"o,omitempty"` // an option id chosen with a button
 	Step     string    `json:"p,omitempty"` // the step the button belonged to; a stale button changes nothing
+	Timer    string    `json:"tm,omitempty"` // a timer firing (TimerReminder, TimerExpiry) instead of a message
+	TimerAt  int64     `json:"ta,omitempty"` // the fired timer's due time, unix ms, as scheduled
 	At       time.Time `json:"at"`
 }
 

@@ -32,7 +32,10 @@ type Session struct {
 	Confirm  string                 `json:"cf,omitempty"`  // a pending confirmation ("delete")
 	Risks    []Risk                 `json:"rk,omitempty"`
 	Referral string                 `json:"ref,omitempty"` // the referral id once handed off
-	Turn     int64                  `json:"n"`             // increments every turn; timers compare it
+	Turn     int64                  `json:"n"`             // increments every turn
+	RemindAt int64                  `json:"ra,omitempty"`  // the pending no-reply reminder, unix ms (0: none)
+	Reminded bool                   `json:"rd,omitempty"`  // the one reminder was sent
+	CloseAt  int64                  `json:"xa,omitempty"`  // the pending expiry notice, unix ms (0: none)
 	Started  time.Time              `json:"t0"`
 	Updated  time.Time              `json:"t1"`
 }

@@ -3,6 +3,10 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // Store is what the engine needs from storage. A turn is two round trips:
@@ -59,4 +63,50 @@ type Turn struct {
 	OptOut   OptChange
 	Outbound []Outbound
 	Handoffs []Handoff
+	Timers   []Timer // the person's timers after this turn; kinds not listed are cancelled
+}
+
+// Timer kinds.
+const (
+	TimerReminder = "reminder" // one gentle nudge after an unanswered question
+	TimerExpiry   = "expiry"   // the conversation is closed and erased after the session TTL
+)
+
+// TimerKinds lists every timer kind.
+var TimerKinds = []string{TimerReminder, TimerExpiry}
+
+// Timer is a timer to fire for a person.
+type Timer struct {
+	Kind string
+	At   time.Time
+}
+
+// TimerStore is what the timer sweeper needs: due timers, each handed to
+// exactly one caller across every process.
+type TimerStore interface {
+	// ClaimDue removes up to n timers due at or before now and returns them
+	// as timer messages to handle. A timer claimed by one caller is never
+	// returned to another.
+	ClaimDue(ctx context.Context, now time.Time, n int) ([]Inbound, error)
+}
+
+// Orphans is what the inbox sweeper needs from a store.
+type Orphans interface {
+	// Orphans takes the lock of every person whose inbox has messages but
+	// whose lock holder died, and returns a turn for each.
+	Orphans(ctx context.Context) ([]*Turn, error)
+}
+
+// TimerMember is the name of a person's timer of a kind: "kind|channel|address".
+func TimerMember(kind, channel, address string) string { return kind + "|" + channel + "|" + address }
+
+// ParseTimerMember splits a timer name into a timer message due at atMS.
+func ParseTimerMember(member string, atMS int64) (Inbound, bool) {
+	kind, rest, ok1 := strings.Cut(member, "|")
+	channel, address, ok2 := strings.Cut(rest, "|")
+	if !ok1 || !ok2 || !slices.Contains(TimerKinds, kind) {
+		return Inbound{}, false
+	}
+	return Inbound{Channel: channel, Address: address, Timer: kind, TimerAt: atMS,
+		ID: "timer:" + kind + ":" + strconv.FormatInt(atMS, 10), At: time.UnixMilli(atMS)}, true
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/signpost-app/signpost/flows"
 	"github.com/signpost-app/signpost/flows/answer"
@@ -22,13 +23,79 @@ type turnState struct {
 // not touch the store: Commit does.
 func (e *Engine) Turn(ctx context.Context, t *Turn) {
 	ts := &turnState{e: e, t: t, s: t.Session}
-	ts.run(ctx)
+	if t.Msg.Timer != "" {
+		ts.timer()
+	} else {
+		ts.run(ctx)
+	}
 	ts.flush()
 	if ts.s != nil && !t.Erase {
 		ts.s.Turn++
-		ts.s.Updated = e.o.Now()
+		if t.Msg.Timer == "" {
+			ts.s.Updated = e.o.Now()
+			ts.schedule()
+		}
+		t.Timers = ts.timers()
 	}
 	t.Session = ts.s
+}
+
+// schedule sets the person's timers after a message: one reminder if the
+// conversation waits on a question and none was sent yet, and the expiry
+// notice a session TTL from now for an unfinished conversation.
+func (ts *turnState) schedule() {
+	s, o, now := ts.s, ts.e.o, ts.e.o.Now()
+	s.RemindAt, s.CloseAt = 0, 0
+	if s.Status != StatusActive || ts.t.OptedOut && ts.t.OptOut != OptIn || ts.t.OptOut == OptOut {
+		return
+	}
+	if o.ReminderAfter > 0 && !s.Reminded {
+		s.RemindAt = now.Add(o.ReminderAfter).UnixMilli()
+	}
+	if o.SessionTTL > 0 {
+		s.CloseAt = now.Add(o.SessionTTL).UnixMilli()
+	}
+}
+
+// timers lists the session's pending timers for the store.
+func (ts *turnState) timers() []Timer {
+	var out []Timer
+	if ts.s.RemindAt > 0 {
+		out = append(out, Timer{Kind: TimerReminder, At: time.UnixMilli(ts.s.RemindAt)})
+	}
+	if ts.s.CloseAt > 0 {
+		out = append(out, Timer{Kind: TimerExpiry, At: time.UnixMilli(ts.s.CloseAt)})
+	}
+	return out
+}
+
+// timer handles a fired timer. A timer from an earlier turn (its due time
+// no longer matches the session's) changes nothing.
+func (ts *turnState) timer() {
+	in, s, e := ts.t.Msg, ts.s, ts.e
+	if s == nil || ts.t.OptedOut || s.Status != StatusActive {
+		e.o.Metrics.turn("timer_ignored")
+		return
+	}
+	ts.f = e.flowFor(s)
+	ts.lang = s.Language
+	switch {
+	case in.Timer == TimerReminder && s.RemindAt == in.TimerAt && !s.Reminded:
+		s.RemindAt, s.Reminded = 0, true
+		if ts.f != nil {
+			ts.say(e.text(ts.lang, "reminder"))
+			ts.reask()
+		}
+		e.o.Metrics.turn("reminder")
+	case in.Timer == TimerExpiry && s.CloseAt == in.TimerAt:
+		ts.say(e.text(ts.lang, "closed"))
+		ts.t.Erase = true
+		ts.s = nil
+		e.log.Info("conversation closed after the session TTL", "conversation", e.Hash(in.Key()))
+		e.o.Metrics.turn("expired")
+	default:
+		e.o.Metrics.turn("timer_stale")
+	}
 }
 
 func (ts *turnState) run(ctx context.Context) {

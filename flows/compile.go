@@ -62,6 +62,10 @@ func (l *loader) collectVars() {
 		at := src.keys["save"]
 		v, ok := f.vars[s.Save]
 		switch {
+		case s.Save == "language":
+			// The one built-in a step may set: a choice of the flow's
+			// languages switches the conversation language.
+			l.checkLanguageChoice(at, id, s)
 		case ok && v.Builtin:
 			l.errorf(at, id, "save: %q is a built-in variable; choose another name", s.Save)
 		case ok && v.Type != s.Answer.Type && !src.badAnswer:
@@ -204,6 +208,21 @@ func (l *loader) compileSpecs() {
 				}
 			}
 			a.spec.Options = append(a.spec.Options, opt)
+		}
+		a.spec = a.spec.Prepared()
+	}
+}
+
+// checkLanguageChoice allows `save: language` only on a choice step whose
+// option ids are all languages of the flow.
+func (l *loader) checkLanguageChoice(at int, id string, s *Step) {
+	if s.Answer.Type != answer.Choice {
+		l.errorf(at, id, "save: language switches the conversation language, so it needs a choice answer whose option ids are the flow's languages")
+		return
+	}
+	for _, o := range s.Answer.Options {
+		if !slices.Contains(l.f.Languages, o.ID) {
+			l.errorf(at, id, "save: language: option %q is not one of the flow's languages (%s)", o.ID, strings.Join(l.f.Languages, ", "))
 		}
 	}
 }

@@ -215,7 +215,7 @@ func runOne(ctx context.Context, f *File, t Test, o Options) []Failure {
 		}
 	}
 	if t.Status != "" {
-		s := st.Session(bot.ConversationKey(channel, "test"))
+		s, _ := st.Session(ctx, bot.ConversationKey(channel, "test"))
 		got := "none"
 		if s != nil {
 			got = string(s.Status)

@@ -50,7 +50,8 @@ var defaultMatcher = sync.OnceValue(func() *Matcher {
 })
 
 // Default returns the Matcher for the phrase list shipped with the package
-// (phrases.yaml). It is built once and shared.
+// (phrases.yaml). It is built once, on first use (tens of milliseconds:
+// call it at start-up to keep that off the first message), and shared.
 func Default() *Matcher { return defaultMatcher() }
 
 // build gives every phrase word an id and builds the tries.

@@ -25,7 +25,7 @@ func LoadFile(path string) (*Matcher, error) {
 
 // Parse builds a Matcher from a phrase list in the YAML format described in
 // the package documentation. Errors name the line of the offending entry,
-// e.g. "safeguard: line 12: category "suicide": empty phrase".
+// e.g. `safeguard: line 12: category "suicide" phrases: empty phrase`.
 func Parse(data []byte) (*Matcher, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

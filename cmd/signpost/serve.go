@@ -2,20 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/signpost-app/signpost/bot"
 	"github.com/signpost-app/signpost/server"
-	"github.com/signpost-app/signpost/store/memory"
 )
 
 func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
@@ -44,21 +43,25 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if set.Latest(cfg.Flows.Start) == nil {
 		return fmt.Errorf("start flow %q not found (SIGNPOST_FLOW)", cfg.Flows.Start)
 	}
-	if cfg.Store.RedisURL != "" {
-		return errors.New("SIGNPOST_REDIS_URL: the Redis store is not built yet; unset it to use the in-memory store")
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	hashSalt := salt(cfg)
-	st := memory.New(memory.Options{Salt: hashSalt, SessionTTL: cfg.Privacy.SessionTTL.Duration()})
+	st, hashSalt, closeStore, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	eng := bot.New(bot.Options{Flows: set, Store: st, Screener: screener, StartFlow: cfg.Flows.Start,
 		MinAge: float64(cfg.Bot.MinAge), StopConfirmation: cfg.Bot.StopConfirmation, Logger: log,
+		ReminderAfter: cfg.Bot.ReminderAfter.Duration(), SessionTTL: cfg.Privacy.SessionTTL.Duration(),
 		Metrics: bot.NewMetrics(reg), Salt: hashSalt,
 		OnHandoff: func(h bot.Handoff) {
 			// The log notifier of the embedded default: no personal data, only ids.
 			log.Info("handoff", "kind", h.Kind, "id", h.ID, "urgency", h.Urgency, "flow", h.Flow,
 				"version", h.Version, "channel", h.Channel, "conversation", bot.HashID(hashSalt, h.Conversation()))
 		}})
+	// Every process sweeps: due timers fire once across all of them, and
+	// the inbox of a person whose handler died is picked up.
+	go eng.RunSweeper(ctx, st, st, time.Second)
 
 	// SIGHUP reloads the flows: new conversations take the new versions,
 	// conversations in progress finish on theirs.
@@ -85,6 +88,6 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := server.New(server.Options{Addr: cfg.Server.Addr, Logger: log, Registry: reg,
 		Ready: func(ctx context.Context) error { return st.Ping(ctx) }})
-	log.Info("signpost starting", "version", version, "store", "memory", "start_flow", cfg.Flows.Start)
+	log.Info("signpost starting", "version", version, "store", storeName(cfg), "start_flow", cfg.Flows.Start)
 	return srv.Run(ctx)
 }

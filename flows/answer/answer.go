@@ -57,6 +57,18 @@ type Spec struct {
 	MaxLength int      // text cap in characters (runes); 0 → DefaultMaxLength
 	Optional  bool     // skip words ("skip", "rather not say") give a skipped value
 	Options   []Option // choice and choices
+
+	chooser *chooser // the options' match keys, built once by Prepared
+}
+
+// Prepared returns the spec with its option match keys built once, so a
+// spec kept for many replies (a loaded flow's) does not rebuild them per
+// reply. Parse works on an unprepared spec too.
+func (s Spec) Prepared() Spec {
+	if s.Type == Choice || s.Type == Choices {
+		s.chooser = newChooser(s.Options)
+	}
+	return s
 }
 
 // Option is a choice. Labels holds its text in every language of the flow;

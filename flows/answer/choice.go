@@ -42,7 +42,10 @@ var optionRange = regexp.MustCompile(`\b([0-9]{1,3}) *(?:-|–|—|\bto\b) *([0-
 
 // parseChoice reads a reply to a choice or choices question.
 func parseChoice(spec Spec, s string) (Value, error) {
-	c := newChooser(spec.Options)
+	c := spec.chooser
+	if c == nil {
+		c = newChooser(spec.Options)
+	}
 	toks := tokens(s, true)
 	var picks []bool
 	ok := false

@@ -34,6 +34,7 @@ type Store struct {
 	inbox    map[string][]bot.Inbound
 	locks    map[string]lock
 	handoffs []bot.Handoff
+	timers   map[string]time.Time // bot.TimerMember → due time
 	tokens   uint64
 	ops      int
 }
@@ -48,7 +49,11 @@ type lock struct {
 	expires time.Time
 }
 
-var _ bot.Store = (*Store)(nil)
+var (
+	_ bot.Store      = (*Store)(nil)
+	_ bot.TimerStore = (*Store)(nil)
+	_ bot.Orphans    = (*Store)(nil)
+)
 
 // New returns an empty Store.
 func New(o Options) *Store {
@@ -65,7 +70,8 @@ func New(o Options) *Store {
 		o.LockTTL = 30 * time.Second
 	}
 	return &Store{o: o, sessions: map[string]entry{}, dedupe: map[string]time.Time{},
-		optouts: map[string]bool{}, inbox: map[string][]bot.Inbound{}, locks: map[string]lock{}}
+		optouts: map[string]bool{}, inbox: map[string][]bot.Inbound{}, locks: map[string]lock{},
+		timers: map[string]time.Time{}}
 }
 
 // Ping reports the store healthy; it is always reachable.
@@ -79,7 +85,7 @@ func (m *Store) Begin(_ context.Context, in bot.Inbound) (*bot.Turn, error) {
 	defer m.mu.Unlock()
 	m.gc(now)
 	if in.ID != "" {
-		dk := in.Channel + ":" + in.ID
+		dk := key + "|" + in.ID // per person, as in Redis
 		if exp, ok := m.dedupe[dk]; ok && now.Before(exp) {
 			return nil, bot.ErrDuplicate
 		}
@@ -132,6 +138,14 @@ func (m *Store) Commit(_ context.Context, t *bot.Turn) (*bot.Turn, error) {
 		m.sessions[key] = entry{s: t.Session, expires: now.Add(m.o.SessionTTL)}
 	}
 	m.handoffs = append(m.handoffs, t.Handoffs...)
+	for _, kind := range bot.TimerKinds {
+		delete(m.timers, bot.TimerMember(kind, t.Msg.Channel, t.Msg.Address))
+	}
+	if !t.Erase {
+		for _, tm := range t.Timers {
+			m.timers[bot.TimerMember(tm.Kind, t.Msg.Channel, t.Msg.Address)] = tm.At
+		}
+	}
 
 	q := m.inbox[key]
 	if len(q) > 0 {
@@ -148,28 +162,72 @@ func (m *Store) Commit(_ context.Context, t *bot.Turn) (*bot.Turn, error) {
 	return m.turn(key, t.Token, now), nil
 }
 
+// ClaimDue implements bot.TimerStore.
+func (m *Store) ClaimDue(_ context.Context, now time.Time, n int) ([]bot.Inbound, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var due []bot.Inbound
+	for member, at := range m.timers {
+		if len(due) == n {
+			break
+		}
+		if at.After(now) {
+			continue
+		}
+		delete(m.timers, member)
+		if in, ok := bot.ParseTimerMember(member, at.UnixMilli()); ok {
+			due = append(due, in)
+		}
+	}
+	return due, nil
+}
+
+// Orphans implements bot.Orphans: inboxes whose lock expired.
+func (m *Store) Orphans(_ context.Context) ([]*bot.Turn, error) {
+	now := m.o.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var turns []*bot.Turn
+	for key, q := range m.inbox {
+		if l, ok := m.locks[key]; len(q) == 0 || ok && now.Before(l.expires) {
+			continue
+		}
+		m.tokens++
+		token := strconv.FormatUint(m.tokens, 36)
+		m.locks[key] = lock{token: token, expires: now.Add(m.o.LockTTL)}
+		turns = append(turns, m.turn(key, token, now))
+	}
+	return turns, nil
+}
+
 // Session returns a copy of the saved session for a conversation key, or nil.
-func (m *Store) Session(key string) *bot.Session {
+func (m *Store) Session(_ context.Context, key string) (*bot.Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e, ok := m.sessions[key]; ok && m.o.Now().Before(e.expires) {
-		return e.s.Clone()
+		return e.s.Clone(), nil
 	}
-	return nil
+	return nil, nil
 }
 
 // OptedOut reports whether the person behind a conversation key opted out.
-func (m *Store) OptedOut(key string) bool {
+func (m *Store) OptedOut(_ context.Context, key string) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.optouts[m.hash(key)]
+	return m.optouts[m.hash(key)], nil
 }
 
-// Handoffs returns the referrals and alerts committed so far.
-func (m *Store) Handoffs() []bot.Handoff {
+// Referrals returns the referral and alert records kept for a conversation.
+func (m *Store) Referrals(_ context.Context, key string) ([]bot.Handoff, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return slices.Clone(m.handoffs)
+	var out []bot.Handoff
+	for _, h := range m.handoffs {
+		if h.Conversation() == key {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 func (m *Store) hash(key string) string { return bot.HashID(m.o.Salt, key) }

@@ -34,11 +34,11 @@ func TestSessionsExpireAfterTheirTTL(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.add(59 * time.Minute)
-	if st.Session("sms:+1") == nil {
+	if s, _ := st.Session(context.Background(), "sms:+1"); s == nil {
 		t.Fatal("expired early")
 	}
 	c.add(2 * time.Minute)
-	if st.Session("sms:+1") != nil {
+	if s, _ := st.Session(context.Background(), "sms:+1"); s != nil {
 		t.Fatal("session outlived its TTL")
 	}
 	tr, _ = st.Begin(ctx, msg("", "hi"))
@@ -118,10 +118,12 @@ func TestEraseKeepsTheOptOut(t *testing.T) {
 	tr, _ = st.Begin(ctx, msg("", "delete"))
 	tr.Erase = true
 	st.Commit(ctx, tr)
-	if st.Session("sms:+1") != nil || len(st.Handoffs()) != 0 {
+	s, _ := st.Session(ctx, "sms:+1")
+	refs, _ := st.Referrals(ctx, "sms:+1")
+	if s != nil || len(refs) != 0 {
 		t.Fatal("erase left data")
 	}
-	if !st.OptedOut("sms:+1") {
+	if out, _ := st.OptedOut(ctx, "sms:+1"); !out {
 		t.Fatal("erase dropped the opt-out")
 	}
 	tr, _ = st.Begin(ctx, msg("", "hi"))

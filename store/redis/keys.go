@@ -1,0 +1,31 @@
+package redis
+
+// Keys. Every key about one person shares the person's hash tag, the salted
+// hash of their conversation key ({3fa9…}), so the multi-key scripts of a
+// turn work in Redis Cluster and no phone number or chat id appears in a key
+// name. Global keys (the timer index) have no person in them.
+//
+//	<prefix>{h}:session   string  the Session as JSON; expires after the session TTL (+ grace)
+//	<prefix>{h}:inbox     list    messages waiting to be handled, oldest first
+//	<prefix>{h}:lock      string  the token of the caller handling the person; expires after the lock TTL
+//	<prefix>{h}:seen      zset    provider message ids seen, scored by when the mark expires (dedupe)
+//	<prefix>{h}:refs      hash    referral and alert records by id (JSON); expires after the referral TTL
+//	<prefix>{h}:optout    string  "1" while the person has opted out; never expires, survives DELETE
+//	<prefix>timers        zset    timers "kind|channel|address" scored by when they are due (unix ms)
+//	<prefix>salt          string  the generated hash salt, when none is configured
+
+type keys struct {
+	session, inbox, lock, seen, refs, optout string
+}
+
+func (s *Store) personKeys(convKey string) keys {
+	p := s.o.Prefix + "{" + s.hash(convKey) + "}:"
+	return keys{session: p + "session", inbox: p + "inbox", lock: p + "lock", seen: p + "seen",
+		refs: p + "refs", optout: p + "optout"}
+}
+
+func (k keys) list() []string { return []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout} }
+
+func (s *Store) timersKey() string { return s.o.Prefix + "timers" }
+
+func saltKey(prefix string) string { return prefix + "salt" }

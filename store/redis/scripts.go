@@ -1,0 +1,108 @@
+package redis
+
+import goredis "github.com/redis/go-redis/v9"
+
+// beginScript records a message and, when nobody is handling the person,
+// takes their lock and returns the oldest message with the session.
+//
+// KEYS[1] session  KEYS[2] inbox  KEYS[3] lock  KEYS[4] seen  KEYS[5] optout
+// ARGV[1] the message as JSON
+// ARGV[2] the provider message id ("" = no dedupe)
+// ARGV[3] now, unix ms   ARGV[4] dedupe TTL ms
+// ARGV[5] a new lock token   ARGV[6] lock TTL ms   ARGV[7] inbox TTL ms
+//
+// Returns {"dup"} for a repeated message id, {"queued"} when another caller
+// holds the lock (the message waits in the inbox for them), or
+// {"ok", oldest message, session or "", opted out 0/1}.
+var beginScript = goredis.NewScript(`
+if ARGV[2] ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[3])
+  if redis.call('ZADD', KEYS[4], 'NX', ARGV[3] + ARGV[4], ARGV[2]) == 0 then
+    return {'dup'}
+  end
+  redis.call('PEXPIRE', KEYS[4], ARGV[4])
+end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+if not redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then
+  return {'queued'}
+end
+return {'ok', redis.call('LINDEX', KEYS[2], 0), redis.call('GET', KEYS[1]) or '', redis.call('EXISTS', KEYS[5])}
+`)
+
+// commitScript stores a turn's results under the person's lock and moves
+// to their next message or releases the lock.
+//
+// KEYS[1] session  KEYS[2] inbox  KEYS[3] lock  KEYS[4] seen  KEYS[5] refs  KEYS[6] optout
+// ARGV[1] lock token
+// ARGV[2] the session as JSON ("" = none to save)
+// ARGV[3] session TTL ms
+// ARGV[4] opt-out change: 0 keep, 1 opt out, 2 opt in
+// ARGV[5] erase: 1 deletes the session, dedupe marks and referrals (never the opt-out)
+// ARGV[6] lock TTL ms   ARGV[7] referral TTL ms
+// ARGV[8], ARGV[9], …   referral id, referral JSON pairs to keep
+//
+// Returns {"lost"} when the lock is no longer ours (nothing written),
+// {"done"} when the inbox is empty (lock released), or
+// {"next", next message, opted out 0/1} with the lock extended.
+var commitScript = goredis.NewScript(`
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then
+  return {'lost'}
+end
+if ARGV[4] == '1' then
+  redis.call('SET', KEYS[6], '1')
+elseif ARGV[4] == '2' then
+  redis.call('DEL', KEYS[6])
+end
+if ARGV[5] == '1' then
+  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5])
+elseif ARGV[2] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+for i = 8, #ARGV, 2 do
+  redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
+  redis.call('PEXPIRE', KEYS[5], ARGV[7])
+end
+redis.call('LPOP', KEYS[2])
+local nxt = redis.call('LINDEX', KEYS[2], 0)
+if not nxt then
+  redis.call('DEL', KEYS[3])
+  return {'done'}
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[6])
+return {'next', nxt, redis.call('EXISTS', KEYS[6])}
+`)
+
+// resumeScript takes over a person whose inbox has messages but whose lock
+// holder died (the lock expired).
+//
+// KEYS[1] session  KEYS[2] inbox  KEYS[3] lock  KEYS[4] optout
+// ARGV[1] a new lock token   ARGV[2] lock TTL ms
+//
+// Returns {} when there is nothing to resume or someone holds the lock, else
+// {"ok", oldest message, session or "", opted out 0/1}.
+var resumeScript = goredis.NewScript(`
+local msg = redis.call('LINDEX', KEYS[2], 0)
+if not msg then
+  return {}
+end
+if not redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {}
+end
+return {'ok', msg, redis.call('GET', KEYS[1]) or '', redis.call('EXISTS', KEYS[4])}
+`)
+
+// claimTimerScript removes a due timer only if it still has the due time the
+// caller read, so a timer moved by a newer turn is not lost and each timer
+// is claimed by exactly one caller.
+//
+// KEYS[1] timers   ARGV[1] member   ARGV[2] the score read
+// Returns 1 when this caller claimed it.
+var claimTimerScript = goredis.NewScript(`
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+`)
