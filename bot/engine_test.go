@@ -204,9 +204,15 @@ func TestDeleteAsksThenErasesEverything(t *testing.T) {
 			t.Fatal("a handoff survived DELETE")
 		}
 	}
-	// STOP survives erasure: the opt-out is kept as a salted hash.
+	// STOP survives erasure: the opt-out is kept as a salted hash. DELETE
+	// still works after STOP: at once, with one last message.
+	h.send("hi")
+	h.send("yes")
 	h.send("STOP")
-	h.send("DELETE")
+	h.expect("DELETE", "has been deleted")
+	if s := h.session(); s != nil {
+		t.Fatalf("DELETE after STOP kept %+v", s)
+	}
 	if got := h.send("hi"); got != "" {
 		t.Fatalf("opted-out person got %q", got)
 	}

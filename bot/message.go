@@ -20,12 +20,14 @@ type Inbound struct {
 	Address  string    `json:"a"`           // who, on that channel: phone number, Telegram chat id, web id
 	ID       string    `json:"i,omitempty"` // provider message id; the dedupe key when set
 	Text     string    `json:"t,omitempty"`
-	NonText  bool      `json:"m,omitempty"` // a picture, sticker, voice note… (any text with it is in Text)
-	Language string    `json:"l,omitempty"` // the channel's language hint, e.g. Telegram language_code
-	Source   string    `json:"s,omitempty"` // a school or link code given by the channel
-	Choice   string    `json:"o,omitempty"` // an option id chosen with a button
-	Step     string    `json:"p,omitempty"` // the step the button belonged to; a stale button changes nothing
+	NonText  bool      `json:"m,omitempty"`  // a picture, sticker, voice note… (any text with it is in Text)
+	Language string    `json:"l,omitempty"`  // the channel's language hint, e.g. Telegram language_code
+	Source   string    `json:"s,omitempty"`  // a school or link code given by the channel
+	Choice   string    `json:"o,omitempty"`  // an option id chosen with a button
+	Step     string    `json:"p,omitempty"`  // the step the button belonged to; a stale button changes nothing
 	Timer    string    `json:"tm,omitempty"` // a timer firing (TimerReminder, TimerExpiry) instead of a message
+	OptOut   bool      `json:"oo,omitempty"` // the provider says the person opted out: record it, send nothing
+	Replied  bool      `json:"rp,omitempty"` // the provider already answered this STOP/START/HELP itself
 	TimerAt  int64     `json:"ta,omitempty"` // the fired timer's due time, unix ms, as scheduled
 	At       time.Time `json:"at"`
 }
@@ -38,13 +40,16 @@ func ConversationKey(channel, address string) string { return channel + ":" + ad
 
 // Outbound is one message to a young person.
 type Outbound struct {
-	Channel string   `json:"c"`
-	Address string   `json:"a"`
-	Text    string   `json:"t"`
-	Options []Option `json:"o,omitempty"` // the choices of a question, for buttons or a numbered list
-	Multi   bool     `json:"x,omitempty"` // several options may be picked
-	Step    string   `json:"p,omitempty"` // the question's step, so a button press can be matched to it
-	Urgent  bool     `json:"u,omitempty"` // crisis signposting: send before anything else queued
+	ID       string   `json:"id,omitempty"` // unique; the outbox matches acknowledgements on it
+	Attempts int      `json:"n,omitempty"`  // failed sends so far
+	Always   bool     `json:"al,omitempty"` // send even to an opted-out person (the STOP confirmation)
+	Channel  string   `json:"c"`
+	Address  string   `json:"a"`
+	Text     string   `json:"t"`
+	Options  []Option `json:"o,omitempty"` // the choices of a question, for buttons or a numbered list
+	Multi    bool     `json:"x,omitempty"` // several options may be picked
+	Step     string   `json:"p,omitempty"` // the question's step, so a button press can be matched to it
+	Urgent   bool     `json:"u,omitempty"` // crisis signposting: send before anything else queued
 }
 
 // Option is one choice offered with a question.

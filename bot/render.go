@@ -25,7 +25,7 @@ func (ts *turnState) flush() {
 		return
 	}
 	in := ts.t.Msg
-	ts.t.Outbound = append(ts.t.Outbound, Outbound{
+	ts.t.Outbound = append(ts.t.Outbound, Outbound{ID: newID("o_"), Always: ts.t.OptOut == OptOut || ts.always,
 		Channel: in.Channel, Address: in.Address,
 		Text:    strings.Join(ts.reply.parts, "\n\n"),
 		Options: ts.reply.options, Multi: ts.reply.multi, Step: ts.reply.step,

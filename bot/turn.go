@@ -10,12 +10,13 @@ import (
 
 // turnState is the working state of one turn.
 type turnState struct {
-	e     *Engine
-	t     *Turn
-	f     *flows.Flow
-	s     *Session
-	lang  string
-	reply reply
+	e      *Engine
+	t      *Turn
+	f      *flows.Flow
+	s      *Session
+	lang   string
+	reply  reply
+	always bool // this turn's reply goes even to an opted-out person
 }
 
 // Turn handles the message in t against t.Session and records the results in
@@ -107,15 +108,31 @@ func (ts *turnState) run(ctx context.Context) {
 		ts.lang = ts.s.Language
 	}
 
+	// 0. The provider reports an opt-out it handled (Twilio error 21610, a
+	// blocked Telegram bot): record it, say nothing.
+	if in.OptOut {
+		t.OptOut = OptOut
+		e.o.Metrics.turn("provider_opt_out")
+		return
+	}
+
 	// 1. Opted out: only a start word wakes the conversation; anything else
 	// gets silence, because the person asked for no more messages.
 	if t.OptedOut {
+		if word == wordDelete {
+			// DELETE works even after STOP: erased at once (no question
+			// back, since they asked for no messages), with one last
+			// message saying it is done.
+			ts.erase()
+			ts.always = true
+			return
+		}
 		if word != wordStart && word != wordYes {
 			e.o.Metrics.turn("opted_out")
 			return
 		}
 		t.OptOut = OptIn
-		if e.o.StopConfirmation {
+		if e.o.StopConfirmation && !in.Replied {
 			ts.say(e.text(ts.lang, "started"))
 		}
 		ts.resume(ctx, arg)
@@ -149,7 +166,7 @@ func (ts *turnState) run(ctx context.Context) {
 	switch word {
 	case wordStop:
 		t.OptOut = OptOut
-		if e.o.StopConfirmation {
+		if e.o.StopConfirmation && !in.Replied {
 			ts.say(e.text(ts.lang, "stopped"))
 		}
 		e.o.Metrics.turn("stop")
@@ -159,8 +176,10 @@ func (ts *turnState) run(ctx context.Context) {
 		e.o.Metrics.turn("start")
 		return
 	case wordHelp:
-		ts.say(e.text(ts.lang, "help"))
-		ts.reask()
+		if !in.Replied {
+			ts.say(e.text(ts.lang, "help"))
+			ts.reask()
+		}
 		e.o.Metrics.turn("help")
 		return
 	case wordRestart:
@@ -250,7 +269,7 @@ func (ts *turnState) risk(ctx context.Context, category, text string) {
 		ts.start(ctx, ts.t.Msg.Source)
 		ts.reply = reply{} // the crisis message goes first; the question follows it
 	}
-	ts.t.Outbound = append(ts.t.Outbound, Outbound{Channel: ts.t.Msg.Channel, Address: ts.t.Msg.Address,
+	ts.t.Outbound = append(ts.t.Outbound, Outbound{ID: newID("o_"), Channel: ts.t.Msg.Channel, Address: ts.t.Msg.Address,
 		Text: e.text(ts.lang, "risk"), Urgent: true})
 	if ts.s != nil {
 		ts.s.Risks = append(ts.s.Risks, Risk{Category: category, At: now})

@@ -96,6 +96,11 @@ type Twilio struct {
 	// APIURL is the base URL of the Twilio REST API, for a proxy or a local
 	// fake (TWILIO_API_URL, default https://api.twilio.com).
 	APIURL string `yaml:"api_url"`
+	// SegmentsPerSecond is the SMS rate limit for the sender, in segments
+	// per second, shared by every process.
+	SegmentsPerSecond int `yaml:"segments_per_second"`
+	// GSMSafe replaces curly quotes and dashes with GSM-7 ones in SMS.
+	GSMSafe bool `yaml:"gsm_safe"`
 }
 
 // Telegram is the Telegram bot channel, enabled when BotToken is set.
@@ -184,7 +189,7 @@ func Default() Config {
 		Server:   Server{Addr: ":8080", LogLevel: "info"},
 		Store:    Store{RedisPrefix: "signpost:"},
 		Flows:    Flows{Start: "youth-self-referral", ReadingAge: 11},
-		Twilio:   Twilio{APIURL: "https://api.twilio.com"},
+		Twilio:   Twilio{APIURL: "https://api.twilio.com", SegmentsPerSecond: 10, GSMSafe: true},
 		Telegram: Telegram{APIURL: "https://api.telegram.org"},
 		Privacy:  Privacy{SessionTTL: 30 * Day, ReferralTTL: 365 * Day},
 		Bot:      Bot{MinAge: 11, ReminderAfter: Duration(24 * time.Hour), StopConfirmation: true},

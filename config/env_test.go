@@ -127,6 +127,8 @@ func TestEveryVariableIsRead(t *testing.T) {
 		"SIGNPOST_STOP_CONFIRMATION": "false",
 		"SIGNPOST_LOG_LEVEL":         "warn",
 		"TELEGRAM_MODE":              "polling",
+		"TWILIO_SEGMENTS_PER_SECOND": "30",
+		"SIGNPOST_SMS_GSM_SAFE":      "false",
 	}
 	for _, v := range EnvTable() {
 		raw, ok := samples[v.Name]

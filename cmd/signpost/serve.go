@@ -45,7 +45,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	st, hashSalt, closeStore, err := openStore(ctx, cfg, log)
+	st, hashSalt, closeStore, err := openStore(ctx, cfg, log, outboxChannels(cfg))
 	if err != nil {
 		return err
 	}
@@ -88,6 +88,11 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := server.New(server.Options{Addr: cfg.Server.Addr, Logger: log, Registry: reg,
 		Ready: func(ctx context.Context) error { return st.Ping(ctx) }})
+	disp, err := setupChannels(cfg, channelParts{eng: eng, st: st, srv: srv, reg: reg, log: log, salt: hashSalt})
+	if err != nil {
+		return err
+	}
+	go disp.Run(ctx)
 	log.Info("signpost starting", "version", version, "store", storeName(cfg), "start_flow", cfg.Flows.Start)
 	return srv.Run(ctx)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/bot/outbox"
 	"github.com/signpost-app/signpost/config"
 	"github.com/signpost-app/signpost/store/memory"
 	redisstore "github.com/signpost-app/signpost/store/redis"
@@ -17,7 +18,11 @@ type store interface {
 	bot.Store
 	bot.TimerStore
 	bot.Orphans
+	outbox.Store
 	Ping(ctx context.Context) error
+	// NewLimiter returns the rate limiter that goes with the store: shared
+	// through Redis, or in-process for the memory store.
+	NewLimiter() outbox.Limiter
 }
 
 var (
@@ -35,11 +40,11 @@ func storeName(cfg config.Config) string {
 // openStore returns the configured store, the hash salt to use with it, and
 // a close function. With Redis and no configured salt, the salt is shared
 // through Redis so every process (and every restart) agrees on it.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store, string, func(), error) {
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, outbox []string) (store, string, func(), error) {
 	o := cfg.Privacy
 	if cfg.Store.RedisURL == "" {
 		s := salt(cfg)
-		return memory.New(memory.Options{Salt: s, SessionTTL: o.SessionTTL.Duration()}), s, func() {}, nil
+		return memory.New(memory.Options{Salt: s, SessionTTL: o.SessionTTL.Duration(), Outbox: outbox}), s, func() {}, nil
 	}
 	c, err := redisstore.Open(cfg.Store.RedisURL)
 	if err != nil {
@@ -61,6 +66,6 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store,
 		}
 	}
 	st := redisstore.New(c, redisstore.Options{Prefix: cfg.Store.RedisPrefix, Salt: s,
-		SessionTTL: o.SessionTTL.Duration(), ReferralTTL: o.ReferralTTL.Duration()})
+		SessionTTL: o.SessionTTL.Duration(), ReferralTTL: o.ReferralTTL.Duration(), Outbox: outbox})
 	return st, s, func() { c.Close() }, nil
 }

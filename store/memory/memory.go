@@ -21,6 +21,7 @@ type Options struct {
 	SessionTTL time.Duration // inactive sessions expire; default 30 days
 	DedupeTTL  time.Duration // provider message ids are remembered; default 48 h
 	LockTTL    time.Duration // a turn's lock expires if its holder dies; default 30 s
+	Outbox     []string      // channels whose replies are kept in the outbox for a dispatcher
 }
 
 // Store is an in-memory bot.Store. It is safe for concurrent use.
@@ -35,6 +36,9 @@ type Store struct {
 	locks    map[string]lock
 	handoffs []bot.Handoff
 	timers   map[string]time.Time // bot.TimerMember → due time
+	outbox   map[string][]bot.Outbound
+	outq     map[string]float64 // person → when their outbox is due (unix ms)
+	oleases  map[string]olease
 	tokens   uint64
 	ops      int
 }
@@ -71,7 +75,8 @@ func New(o Options) *Store {
 	}
 	return &Store{o: o, sessions: map[string]entry{}, dedupe: map[string]time.Time{},
 		optouts: map[string]bool{}, inbox: map[string][]bot.Inbound{}, locks: map[string]lock{},
-		timers: map[string]time.Time{}}
+		timers: map[string]time.Time{}, outbox: map[string][]bot.Outbound{}, outq: map[string]float64{},
+		oleases: map[string]olease{}}
 }
 
 // Ping reports the store healthy; it is always reachable.
@@ -138,6 +143,7 @@ func (m *Store) Commit(_ context.Context, t *bot.Turn) (*bot.Turn, error) {
 		m.sessions[key] = entry{s: t.Session, expires: now.Add(m.o.SessionTTL)}
 	}
 	m.handoffs = append(m.handoffs, t.Handoffs...)
+	m.queue(key, t, now)
 	for _, kind := range bot.TimerKinds {
 		delete(m.timers, bot.TimerMember(kind, t.Msg.Channel, t.Msg.Address))
 	}

@@ -29,6 +29,6 @@ func TestMain(m *testing.M) {
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, o storetest.Options) storetest.Store {
 		return redis.New(srv.Client(t), redis.Options{Prefix: redistest.NewPrefix(), SessionTTL: o.SessionTTL,
-			DedupeTTL: o.DedupeTTL, LockTTL: o.LockTTL, Salt: o.Salt})
+			DedupeTTL: o.DedupeTTL, LockTTL: o.LockTTL, Salt: o.Salt, Outbox: o.Outbox})
 	})
 }

@@ -11,20 +11,26 @@ package redis
 //	<prefix>{h}:seen      zset    provider message ids seen, scored by when the mark expires (dedupe)
 //	<prefix>{h}:refs      hash    referral and alert records by id (JSON); expires after the referral TTL
 //	<prefix>{h}:optout    string  "1" while the person has opted out; never expires, survives DELETE
+//	<prefix>{h}:outbox    list    replies waiting to be sent, oldest first (channels with a dispatcher)
+//	<prefix>{h}:olease    string  the token of the dispatcher sending the person's oldest reply
+//	<prefix>outq          zset    hints: person hash h scored by when their outbox is due (unix ms)
 //	<prefix>timers        zset    timers "kind|channel|address" scored by when they are due (unix ms)
 //	<prefix>salt          string  the generated hash salt, when none is configured
 
 type keys struct {
-	session, inbox, lock, seen, refs, optout string
+	session, inbox, lock, seen, refs, optout, outbox, olease string
 }
 
-func (s *Store) personKeys(convKey string) keys {
-	p := s.o.Prefix + "{" + s.hash(convKey) + "}:"
+func (s *Store) personKeys(convKey string) keys { return s.hashKeys(s.hash(convKey)) }
+
+// hashKeys are the keys of the person whose hash tag is h.
+func (s *Store) hashKeys(h string) keys {
+	p := s.o.Prefix + "{" + h + "}:"
 	return keys{session: p + "session", inbox: p + "inbox", lock: p + "lock", seen: p + "seen",
-		refs: p + "refs", optout: p + "optout"}
+		refs: p + "refs", optout: p + "optout", outbox: p + "outbox", olease: p + "olease"}
 }
 
-func (k keys) list() []string { return []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout} }
+func (s *Store) outqKey() string { return s.o.Prefix + "outq" }
 
 func (s *Store) timersKey() string { return s.o.Prefix + "timers" }
 

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -32,6 +33,7 @@ type Options struct {
 	ReferralTTL time.Duration // referral records expire; default 365 days
 	DedupeTTL   time.Duration // provider message ids are remembered; default 48 h
 	LockTTL     time.Duration // a turn's lock expires if its holder dies; default 30 s
+	Outbox      []string      // channels whose replies are kept in the outbox for a dispatcher
 	Now         func() time.Time
 }
 
@@ -153,8 +155,21 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 	if t.Erase {
 		erase = "1"
 	}
-	args := make([]any, 0, 7+2*len(t.Handoffs))
-	args = append(args, t.Token, sess, ms(s.o.SessionTTL+s.sessionGrace()), opt, erase, ms(s.o.LockTTL), ms(s.o.ReferralTTL))
+	args := make([]any, 0, 8+len(t.Outbound)+2*len(t.Handoffs))
+	args = append(args, t.Token, sess, ms(s.o.SessionTTL+s.sessionGrace()), opt, erase, ms(s.o.LockTTL), ms(s.o.ReferralTTL), 0)
+	queued := 0
+	for _, o := range t.Outbound {
+		if !slices.Contains(s.o.Outbox, o.Channel) {
+			continue
+		}
+		b, err := json.Marshal(o)
+		if err != nil {
+			return nil, fmt.Errorf("encoding reply: %w", err)
+		}
+		args = append(args, b)
+		queued++
+	}
+	args[7] = queued
 	for _, h := range t.Handoffs {
 		b, err := json.Marshal(h)
 		if err != nil {
@@ -162,7 +177,7 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		}
 		args = append(args, h.ID, b)
 	}
-	scriptKeys := []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout}
+	scriptKeys := []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout, k.outbox}
 
 	// One round trip: the timer index first (a timer written for a turn
 	// that then fails to commit is stale and ignored when it fires), then
@@ -178,10 +193,17 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		}
 	}
 	cmd := commitScript.EvalSha(ctx, pipe, scriptKeys, args...)
+	if queued > 0 {
+		// After the script: a hint for the dispatchers (see outbox.go).
+		pipe.ZAdd(ctx, s.outqKey(), goredis.Z{Score: float64(s.o.Now().UnixMilli()), Member: s.hash(t.Msg.Key())})
+	}
 	_, _ = pipe.Exec(ctx)
 	res, err := cmd.Slice()
 	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
 		res, err = commitScript.Eval(ctx, s.c, scriptKeys, args...).Slice()
+		if err == nil && queued > 0 {
+			err = s.c.ZAdd(ctx, s.outqKey(), goredis.Z{Score: float64(s.o.Now().UnixMilli()), Member: s.hash(t.Msg.Key())}).Err()
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("redis commit: %w", err)

@@ -34,13 +34,18 @@ return {'ok', redis.call('LINDEX', KEYS[2], 0), redis.call('GET', KEYS[1]) or ''
 // to their next message or releases the lock.
 //
 // KEYS[1] session  KEYS[2] inbox  KEYS[3] lock  KEYS[4] seen  KEYS[5] refs  KEYS[6] optout
+// KEYS[7] outbox
 // ARGV[1] lock token
 // ARGV[2] the session as JSON ("" = none to save)
 // ARGV[3] session TTL ms
 // ARGV[4] opt-out change: 0 keep, 1 opt out, 2 opt in
-// ARGV[5] erase: 1 deletes the session, dedupe marks and referrals (never the opt-out)
+// ARGV[5] erase: 1 deletes the session, dedupe marks, referrals and queued
+//
+//	replies (never the opt-out)
+//
 // ARGV[6] lock TTL ms   ARGV[7] referral TTL ms
-// ARGV[8], ARGV[9], …   referral id, referral JSON pairs to keep
+// ARGV[8] N, the number of replies to queue, then ARGV[9] … ARGV[8+N] the replies as JSON
+// ARGV[9+N], ARGV[10+N], …   referral id, referral JSON pairs to keep
 //
 // Returns {"lost"} when the lock is no longer ours (nothing written),
 // {"done"} when the inbox is empty (lock released), or
@@ -55,11 +60,18 @@ elseif ARGV[4] == '2' then
   redis.call('DEL', KEYS[6])
 end
 if ARGV[5] == '1' then
-  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5])
+  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[7])
 elseif ARGV[2] ~= '' then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 end
-for i = 8, #ARGV, 2 do
+local n = tonumber(ARGV[8])
+for i = 9, 8 + n do
+  redis.call('RPUSH', KEYS[7], ARGV[i])
+end
+if n > 0 then
+  redis.call('PEXPIRE', KEYS[7], ARGV[3])
+end
+for i = 9 + n, #ARGV, 2 do
   redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
   redis.call('PEXPIRE', KEYS[5], ARGV[7])
 end

@@ -36,8 +36,11 @@ import (
 // existing Redis at that URL instead of starting a private server.
 const EnvURL = "SIGNPOST_TEST_REDIS_URL"
 
+// readyTimeout bounds the wait for PING to answer after a start (a
+// variable for tests).
+var readyTimeout = 10 * time.Second
+
 const (
-	readyTimeout = 10 * time.Second // for PING to answer after a start
 	stopTimeout  = 10 * time.Second // for the process to exit after SHUTDOWN or a signal
 	portAttempts = 5                // fresh ports to try when one is taken
 	sharedPort   = 6379             // the machine's Redis; never ours
@@ -410,7 +413,9 @@ func (s *Server) launch(bin string) error {
 			return failed(fmt.Sprintf("exited during startup (%v)", p.waitErr))
 		default:
 		}
-		if ping(s.addr) == nil {
+		// Only our process counts: another server may hold the port (then
+		// ours exits with "Address already in use").
+		if pid, err := serverPID(s.addr); err == nil && pid == cmd.Process.Pid {
 			s.proc = p
 			return nil
 		}
@@ -466,6 +471,42 @@ func ping(addr string) error {
 		return fmt.Errorf("PING: %s", reply) // e.g. -LOADING while reading the AOF
 	}
 	return nil
+}
+
+// serverPID asks the server at addr for its process id (INFO server),
+// which also tells that it is up and done loading.
+func serverPID(addr string) (int, error) {
+	if err := ping(addr); err != nil {
+		return 0, err
+	}
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := io.WriteString(conn, "*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n"); err != nil {
+		return 0, err
+	}
+	r := bufio.NewReader(conn)
+	head, err := r.ReadString('\n')
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(head, "$")))
+	if !strings.HasPrefix(head, "$") || err != nil || n < 0 {
+		return 0, fmt.Errorf("INFO: %s", strings.TrimSpace(head))
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(body)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+			return strconv.Atoi(v)
+		}
+	}
+	return 0, errors.New("INFO server has no process_id")
 }
 
 // command sends a command whose success closes the connection (SHUTDOWN):

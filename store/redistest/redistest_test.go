@@ -206,6 +206,8 @@ func TestExternalURL(t *testing.T) {
 	}
 
 	t.Setenv(EnvURL, "redis://127.0.0.1:1") // nothing listens on port 1
+	defer func(d time.Duration) { readyTimeout = d }(readyTimeout)
+	readyTimeout = 500 * time.Millisecond
 	if _, _, err := StartMain(Options{}); err == nil {
 		t.Fatal("StartMain with an unreachable URL succeeded")
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/bot/outbox"
 )
 
 // Store is a store under test: the engine's interfaces plus inspection.
@@ -18,6 +19,7 @@ type Store interface {
 	bot.Store
 	bot.TimerStore
 	bot.Orphans
+	outbox.Store
 	Session(ctx context.Context, key string) (*bot.Session, error)
 	OptedOut(ctx context.Context, key string) (bool, error)
 	Referrals(ctx context.Context, key string) ([]bot.Handoff, error)
@@ -27,6 +29,7 @@ type Store interface {
 type Options struct {
 	SessionTTL, DedupeTTL, LockTTL time.Duration
 	Salt                           string
+	Outbox                         []string // channels kept in the outbox
 }
 
 // Open returns a fresh, empty store for one test.
@@ -47,6 +50,10 @@ func Run(t *testing.T, open Open) {
 		{"SessionsExpire", sessionsExpire},
 		{"Timers", timers},
 		{"TimersClaimedOnceAcrossCallers", timersOnce},
+		{"OutboxOrderOneLeaseAtATime", outboxOrder},
+		{"OutboxRetryAndLeaseExpiry", outboxRetryAndLeaseExpiry},
+		{"OutboxOptOutAndErase", outboxOptOutAndErase},
+		{"OutboxNoLostHint", outboxNoLostHint},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/bot/outbox"
+	"github.com/signpost-app/signpost/bot/sms"
+	"github.com/signpost-app/signpost/bot/sms/twilio"
+	"github.com/signpost-app/signpost/config"
+	"github.com/signpost-app/signpost/server"
+)
+
+// outboxChannels are the channels whose replies go through the durable
+// outbox (those with a provider to send through).
+func outboxChannels(cfg config.Config) []string {
+	var chans []string
+	if cfg.SMSEnabled() {
+		chans = append(chans, bot.ChannelSMS)
+	}
+	return chans
+}
+
+type channelParts struct {
+	eng  *bot.Engine
+	st   store
+	srv  *server.Server
+	reg  *prometheus.Registry
+	log  *slog.Logger
+	salt string
+}
+
+// setupChannels registers the enabled channels' webhooks and returns the
+// outbox dispatcher with their senders.
+func setupChannels(cfg config.Config, p channelParts) (*outbox.Dispatcher, error) {
+	senders := map[string]outbox.Sender{}
+	var disp *outbox.Dispatcher
+	wake := func() { disp.Wake() }
+	if cfg.SMSEnabled() {
+		from := cfg.Twilio.From
+		if from == "" {
+			from = cfg.Twilio.MessagingServiceSID
+		}
+		client, err := twilio.New(twilio.Config{AccountSID: cfg.Twilio.AccountSID, AuthToken: cfg.Twilio.AuthToken,
+			From: cfg.Twilio.From, MessagingServiceSID: cfg.Twilio.MessagingServiceSID, APIURL: cfg.Twilio.APIURL,
+			StatusCallback: strings.TrimRight(cfg.Server.PublicURL, "/") + "/webhooks/twilio/status"})
+		if err != nil {
+			return nil, fmt.Errorf("twilio: %w", err)
+		}
+		senders[bot.ChannelSMS] = &sms.Sender{Client: client, From: from, PerSecond: cfg.Twilio.SegmentsPerSecond, GSMSafe: cfg.Twilio.GSMSafe}
+		keywords := map[string]string{}
+		for _, src := range cfg.Sources {
+			if src.Keyword != "" {
+				keywords[strings.ToUpper(src.Keyword)] = src.Code
+			}
+		}
+		sms.NewWebhooks(sms.Options{Engine: p.eng, AuthToken: cfg.Twilio.AuthToken, PublicURL: cfg.Server.PublicURL,
+			Keywords: keywords, Wake: wake, Logger: p.log, Salt: p.salt, Registry: p.reg}).Register(p.srv)
+		p.log.Info("sms enabled", "sender", strings.HasPrefix(from, "MG"))
+	}
+	disp = outbox.New(outbox.Options{Store: p.st, Senders: senders, Limiter: p.st.NewLimiter(),
+		Logger: p.log, Salt: p.salt, Registry: p.reg, Every: 250 * time.Millisecond})
+	return disp, nil
+}
