@@ -144,18 +144,24 @@ func (e *Engine) Drain(ctx context.Context, t *Turn) ([]Outbound, error) {
 }
 
 // FireTimers claims the timers due now from ts and handles each as a turn.
-// Several processes may call it at once: each timer fires exactly once.
+// Several processes may call it at once: each timer fires exactly once. A
+// timer that could not be handled (the store was unreachable) is put back
+// to fire on a later pass; the rest of the batch still fires.
 func (e *Engine) FireTimers(ctx context.Context, ts TimerStore) (int, error) {
 	due, err := ts.ClaimDue(ctx, e.o.Now(), 100)
 	if err != nil {
 		return 0, fmt.Errorf("claiming timers: %w", err)
 	}
+	var errs []error
 	for _, in := range due {
 		if _, err := e.Handle(ctx, in); err != nil {
-			return 0, fmt.Errorf("firing %s timer: %w", in.Timer, err)
+			errs = append(errs, fmt.Errorf("firing %s timer: %w", in.Timer, err))
+			if uerr := ts.Unclaim(ctx, in); uerr != nil {
+				errs = append(errs, fmt.Errorf("putting a timer back: %w", uerr))
+			}
 		}
 	}
-	return len(due), nil
+	return len(due), errors.Join(errs...)
 }
 
 // ResumeOrphans handles the messages of people whose handler died.

@@ -28,6 +28,8 @@ type Inbound struct {
 	Timer    string    `json:"tm,omitempty"` // a timer firing (TimerReminder, TimerExpiry) instead of a message
 	OptOut   bool      `json:"oo,omitempty"` // the provider says the person opted out: record it, send nothing
 	Replied  bool      `json:"rp,omitempty"` // the provider already answered this STOP/START/HELP itself
+	Callback string    `json:"cb,omitempty"` // a button press to acknowledge (Telegram callback_query id)
+	Message  string    `json:"mr,omitempty"` // the provider's id of the message whose button was pressed
 	TimerAt  int64     `json:"ta,omitempty"` // the fired timer's due time, unix ms, as scheduled
 	At       time.Time `json:"at"`
 }
@@ -46,10 +48,13 @@ type Outbound struct {
 	Channel  string   `json:"c"`
 	Address  string   `json:"a"`
 	Text     string   `json:"t"`
-	Options  []Option `json:"o,omitempty"` // the choices of a question, for buttons or a numbered list
-	Multi    bool     `json:"x,omitempty"` // several options may be picked
-	Step     string   `json:"p,omitempty"` // the question's step, so a button press can be matched to it
-	Urgent   bool     `json:"u,omitempty"` // crisis signposting: send before anything else queued
+	Options  []Option `json:"o,omitempty"`  // the choices of a question, for buttons or a numbered list
+	Multi    bool     `json:"x,omitempty"`  // several options may be picked
+	Step     string   `json:"p,omitempty"`  // the question's step, so a button press can be matched to it
+	Urgent   bool     `json:"u,omitempty"`  // crisis signposting: send before anything else queued
+	Ack      string   `json:"ak,omitempty"` // a button press to acknowledge first (Telegram callback_query id)
+	Toast    string   `json:"to,omitempty"` // a short note shown with the acknowledgement
+	Answered string   `json:"ad,omitempty"` // the provider's id of a question now answered: remove its buttons
 }
 
 // Option is one choice offered with a question.

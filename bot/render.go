@@ -33,6 +33,25 @@ func (ts *turnState) flush() {
 	ts.reply = reply{}
 }
 
+// ack makes the turn acknowledge a button press: the first reply carries
+// the acknowledgement (a reply of its own when there is none), and a press
+// that answered the question removes that question's buttons.
+func (ts *turnState) ack() {
+	in := ts.t.Msg
+	if in.Callback == "" {
+		return
+	}
+	answered := ""
+	if ts.toast == "" {
+		answered = in.Message
+	}
+	if len(ts.t.Outbound) == 0 {
+		ts.t.Outbound = append(ts.t.Outbound, Outbound{ID: newID("o_"), Channel: in.Channel, Address: in.Address})
+	}
+	o := &ts.t.Outbound[0]
+	o.Ack, o.Toast, o.Answered = in.Callback, ts.toast, answered
+}
+
 // render fills a flow text's {{tags}} in the conversation language.
 func (ts *turnState) render(t flows.Text) string {
 	return flows.Render(t.In(ts.lang, ts.f.DefaultLanguage()), ts.lookup)

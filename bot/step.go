@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/signpost-app/signpost/flows"
@@ -25,7 +26,8 @@ func (ts *turnState) answer(ctx context.Context, text string, readable bool) {
 	switch {
 	case in.Choice != "":
 		if in.Step != s.Step {
-			e.o.Metrics.turn("stale_button") // an old button: nothing changes
+			ts.toast = e.text(ts.lang, "stale_button") // an old button: nothing changes
+			e.o.Metrics.turn("stale_button")
 			return
 		}
 		raw = in.Choice
@@ -186,6 +188,19 @@ func choiceValue(st *flows.Step, ids string) (answer.Value, error) {
 		}
 		return false
 	}
+	// A button too long for Telegram's 64-byte callback data carries the
+	// option's place ("#3") instead of its id.
+	byIndex := func(id string) string {
+		if n, err := strconv.Atoi(strings.TrimPrefix(id, "#")); strings.HasPrefix(id, "#") && err == nil && n >= 1 && n <= len(a.Options) {
+			return a.Options[n-1].ID
+		}
+		return id
+	}
+	parts := strings.Split(ids, ",")
+	for i := range parts {
+		parts[i] = byIndex(parts[i])
+	}
+	ids = strings.Join(parts, ",")
 	switch a.Type {
 	case answer.Choice:
 		if known(ids) {

@@ -60,6 +60,7 @@ type Turn struct {
 
 	// Results, set by the engine for Commit.
 	Erase    bool // DELETE confirmed: remove every key about the person
+	Forget   bool // the conversation expired: remove the session (referral records keep their own TTL)
 	OptOut   OptChange
 	Outbound []Outbound
 	Handoffs []Handoff
@@ -88,6 +89,9 @@ type TimerStore interface {
 	// as timer messages to handle. A timer claimed by one caller is never
 	// returned to another.
 	ClaimDue(ctx context.Context, now time.Time, n int) ([]Inbound, error)
+	// Unclaim puts back a claimed timer that could not be handled, unless
+	// a newer one of its kind was set meanwhile.
+	Unclaim(ctx context.Context, in Inbound) error
 }
 
 // Orphans is what the inbox sweeper needs from a store.

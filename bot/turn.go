@@ -16,7 +16,8 @@ type turnState struct {
 	s      *Session
 	lang   string
 	reply  reply
-	always bool // this turn's reply goes even to an opted-out person
+	always bool   // this turn's reply goes even to an opted-out person
+	toast  string // a note for the button press (a stale button)
 }
 
 // Turn handles the message in t against t.Session and records the results in
@@ -30,7 +31,8 @@ func (e *Engine) Turn(ctx context.Context, t *Turn) {
 		ts.run(ctx)
 	}
 	ts.flush()
-	if ts.s != nil && !t.Erase {
+	ts.ack()
+	if ts.s != nil && !t.Erase && !t.Forget {
 		ts.s.Turn++
 		if t.Msg.Timer == "" {
 			ts.s.Updated = e.o.Now()
@@ -90,7 +92,7 @@ func (ts *turnState) timer() {
 		e.o.Metrics.turn("reminder")
 	case in.Timer == TimerExpiry && s.CloseAt == in.TimerAt:
 		ts.say(e.text(ts.lang, "closed"))
-		ts.t.Erase = true
+		ts.t.Forget = true
 		ts.s = nil
 		e.log.Info("conversation closed after the session TTL", "conversation", e.Hash(in.Key()))
 		e.o.Metrics.turn("expired")
@@ -123,7 +125,7 @@ func (ts *turnState) run(ctx context.Context) {
 			// DELETE works even after STOP: erased at once (no question
 			// back, since they asked for no messages), with one last
 			// message saying it is done.
-			ts.erase()
+			ts.erase("deleted_opted_out")
 			ts.always = true
 			return
 		}
@@ -153,7 +155,7 @@ func (ts *turnState) run(ctx context.Context) {
 	if ts.s != nil && ts.s.Confirm == confirmDelete {
 		ts.s.Confirm = ""
 		if word == wordDelete || isYes(text) {
-			ts.erase()
+			ts.erase("deleted")
 			return
 		}
 		ts.say(e.text(ts.lang, "delete_kept"))
@@ -189,7 +191,7 @@ func (ts *turnState) run(ctx context.Context) {
 		return
 	case wordDelete:
 		if ts.s == nil {
-			ts.erase()
+			ts.erase("deleted")
 			return
 		}
 		ts.s.Confirm = confirmDelete
@@ -233,6 +235,9 @@ func (ts *turnState) start(ctx context.Context, source string) {
 		e.log.Error("start flow missing", "flow", e.o.StartFlow)
 		ts.say(e.text(ts.lang, "stuck"))
 		return
+	}
+	if source == "" {
+		source = in.Source // a deep link or web ?s= tag, given by the channel
 	}
 	old := ts.s
 	now := e.o.Now()
@@ -282,12 +287,12 @@ func (ts *turnState) risk(ctx context.Context, category, text string) {
 	e.o.Metrics.risk(category)
 }
 
-// erase forgets everything about the person.
-func (ts *turnState) erase() {
+// erase forgets everything about the person, and says so with text key.
+func (ts *turnState) erase(key string) {
 	ts.t.Erase = true
 	lang := ts.lang
 	ts.s = nil
-	ts.say(ts.e.text(lang, "deleted"))
+	ts.say(ts.e.text(lang, key))
 	ts.e.log.Info("person erased", "conversation", ts.e.Hash(ts.t.Msg.Key()))
 	ts.e.o.Metrics.turn("erased")
 }

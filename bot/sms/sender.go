@@ -56,7 +56,11 @@ func (s *Sender) Send(ctx context.Context, m bot.Outbound) error {
 	if max <= 0 {
 		max = segment.MaxBody
 	}
-	for _, part := range segment.Split(s.text(m), max) {
+	text := s.text(m)
+	if text == "" {
+		return nil // an acknowledgement-only reply (a button press) has nothing to text
+	}
+	for _, part := range segment.Split(text, max) {
 		if _, err := s.Client.Send(ctx, m.Address, part); err != nil {
 			return classify(err)
 		}

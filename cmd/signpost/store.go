@@ -46,6 +46,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, outbox 
 		s := salt(cfg)
 		return memory.New(memory.Options{Salt: s, SessionTTL: o.SessionTTL.Duration(), Outbox: outbox}), s, func() {}, nil
 	}
+	redisstore.SetLogger(log)
 	c, err := redisstore.Open(cfg.Store.RedisURL)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("SIGNPOST_REDIS_URL: %w", err)

@@ -134,10 +134,13 @@ func (m *Store) Commit(_ context.Context, t *bot.Turn) (*bot.Turn, error) {
 	case bot.OptIn:
 		delete(m.optouts, h)
 	}
+	if t.Forget {
+		delete(m.sessions, key)
+	}
 	if t.Erase {
 		delete(m.sessions, key)
 		m.handoffs = slices.DeleteFunc(m.handoffs, func(x bot.Handoff) bool { return x.Conversation() == key })
-	} else if t.Session != nil {
+	} else if t.Session != nil && !t.Forget {
 		// The engine is done with the session: keep it without a copy; every
 		// Turn handed out gets its own clone.
 		m.sessions[key] = entry{s: t.Session, expires: now.Add(m.o.SessionTTL)}
@@ -204,6 +207,17 @@ func (m *Store) Orphans(_ context.Context) ([]*bot.Turn, error) {
 		turns = append(turns, m.turn(key, token, now))
 	}
 	return turns, nil
+}
+
+// Unclaim implements bot.TimerStore.
+func (m *Store) Unclaim(_ context.Context, in bot.Inbound) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	member := bot.TimerMember(in.Timer, in.Channel, in.Address)
+	if _, ok := m.timers[member]; !ok {
+		m.timers[member] = time.UnixMilli(in.TimerAt)
+	}
+	return nil
 }
 
 // Session returns a copy of the saved session for a conversation key, or nil.

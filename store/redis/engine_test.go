@@ -10,6 +10,7 @@ package redis_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -22,6 +23,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/bot/outbox"
 	"github.com/signpost-app/signpost/bot/safeguard"
 	"github.com/signpost-app/signpost/flows"
 	"github.com/signpost-app/signpost/flows/builtin"
@@ -80,6 +82,7 @@ type setup struct {
 	sessionTTL      time.Duration // engine
 	storeSessionTTL time.Duration
 	lockTTL         time.Duration
+	outbox          []string // channels whose replies go to the durable outbox (production: sms)
 	now             func() time.Time
 	onHandoff       func(bot.Handoff)
 	wrap            func(bot.Store) bot.Store // wraps the store the engine uses
@@ -104,7 +107,7 @@ func (s setup) proc(t testing.TB, name string, c goredis.UniversalClient) *proc 
 		c = srv.Client(t)
 	}
 	st := redis.New(c, redis.Options{Prefix: s.prefix, Salt: s.salt, SessionTTL: s.storeSessionTTL,
-		LockTTL: s.lockTTL, Now: s.now})
+		LockTTL: s.lockTTL, Outbox: s.outbox, Now: s.now})
 	var es bot.Store = st
 	if s.wrap != nil {
 		es = s.wrap(st)
@@ -224,6 +227,49 @@ func (r *recorder) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		r.mu.Unlock()
 	}
 	return next, err
+}
+
+// sender is a fake channel sender for the outbox dispatcher.
+type sender struct {
+	mu   sync.Mutex
+	sent []bot.Outbound
+}
+
+func (f *sender) Send(_ context.Context, m bot.Outbound) error {
+	f.mu.Lock()
+	f.sent = append(f.sent, m)
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *sender) Limits(bot.Outbound) []outbox.Limit { return nil }
+
+func (f *sender) texts(addr string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, m := range f.sent {
+		if m.Address == addr {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+// dispatch sends everything p's outbox holds through snd.
+func (p *proc) dispatch(t testing.TB, snd *sender) {
+	t.Helper()
+	d := outbox.New(outbox.Options{Store: p.st, Senders: map[string]outbox.Sender{bot.ChannelSMS: snd}})
+	for range 1000 {
+		n, err := d.Pass(ctx)
+		if err != nil {
+			t.Fatalf("outbox pass: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+	t.Fatal("the outbox never emptied")
 }
 
 func countContaining(texts []string, sub string) int {
@@ -641,6 +687,8 @@ func TestTimersFireOnceAcrossTwoProcesses(t *testing.T) {
 }
 
 // 7. DELETE erases every key about the person; only an opt-out survives.
+// The stores run as in production with SMS: replies go to the durable
+// outbox, so the last notice ("deleted") is sent before the keys are checked.
 func TestDeleteLeavesNothing(t *testing.T) {
 	check := func(t *testing.T, s setup, p *proc, addr string, optedOut bool) {
 		t.Helper()
@@ -675,14 +723,28 @@ func TestDeleteLeavesNothing(t *testing.T) {
 			t.Errorf("opted out after DELETE = %v (%v), want %v", out, err, optedOut)
 		}
 	}
-	timed := func() setup {
+	// lastNotice dispatches the outbox and checks the deletion notice was
+	// the one message still queued, and was sent.
+	lastNotice := func(t *testing.T, p *proc, addr string) {
+		t.Helper()
+		pending, err := p.st.Pending(ctx, bot.ConversationKey(bot.ChannelSMS, addr))
+		if err != nil || len(pending) != 1 || !strings.Contains(pending[0].Text, "has been deleted") {
+			t.Fatalf("outbox after DELETE: %+v, %v (want only the deletion notice)", pending, err)
+		}
+		var snd sender
+		p.dispatch(t, &snd)
+		if got := snd.texts(addr); len(got) != 1 || !strings.Contains(got[0], "has been deleted") {
+			t.Fatalf("sent after DELETE: %q", got)
+		}
+	}
+	production := func() setup {
 		s := newSetup()
-		s.reminderAfter, s.sessionTTL = 24*time.Hour, 30*24*time.Hour
+		s.reminderAfter, s.sessionTTL, s.outbox = 24*time.Hour, 30*24*time.Hour, []string{bot.ChannelSMS}
 		return s
 	}
 
 	t.Run("AfterReferralAndAlert", func(t *testing.T) {
-		s := timed()
+		s := production()
 		p := s.proc(t, "A", nil)
 		const addr = "+447700900008"
 		for i, step := range fullPath {
@@ -695,16 +757,18 @@ func TestDeleteLeavesNothing(t *testing.T) {
 		if refs, err := p.st.Referrals(ctx, conv); err != nil || len(refs) != 2 {
 			t.Fatalf("before DELETE: want an alert and a referral stored, got %+v, %v", refs, err)
 		}
+		p.dispatch(t, &sender{})
 		if keys := scanKeys(t, p.c, p.st.PersonPattern(conv)); len(keys) < 3 {
 			t.Fatalf("before DELETE: only %v", keys)
 		}
 		p.expect(t, addr, "DELETE", "Reply YES")
 		p.expect(t, addr, "YES", "has been deleted")
+		lastNotice(t, p, addr)
 		check(t, s, p, addr, false)
 	})
 
-	t.Run("MidFlowWithTimersPending", func(t *testing.T) {
-		s := timed()
+	t.Run("MidFlowWithTimersAndRepliesPending", func(t *testing.T) {
+		s := production()
 		p := s.proc(t, "A", nil)
 		const addr = "+447700900009"
 		for _, step := range fullPath[:6] {
@@ -714,28 +778,52 @@ func TestDeleteLeavesNothing(t *testing.T) {
 		if len(members) != 2 {
 			t.Fatalf("before DELETE: timers %v, want a reminder and an expiry", members)
 		}
+		// Nothing was dispatched: the erase also drops the replies not yet sent.
 		p.expect(t, addr, "delete", "Reply YES")
 		p.expect(t, addr, "yes", "has been deleted")
+		lastNotice(t, p, addr)
 		check(t, s, p, addr, false)
 	})
 
 	t.Run("OptedOutBeforeDelete", func(t *testing.T) {
-		s := timed()
+		s := production()
 		p := s.proc(t, "A", nil)
 		const addr = "+447700900010"
 		for _, step := range fullPath[:6] {
 			p.expect(t, addr, step.say, step.want)
 		}
 		p.expect(t, addr, "STOP", "won't get any more messages")
-		got := p.send(t, addr, "DELETE")
-		if sess := p.session(t, addr); sess != nil && sess.Confirm == "" {
-			t.Errorf("DELETE from an opted-out person was ignored: no confirmation pending, session kept (step %s); reply %q", sess.Step, got)
-		}
-		got += "\n" + p.send(t, addr, "YES")
-		if strings.Contains(got, "Welcome back") {
-			t.Errorf("DELETE then YES while opted out opted the person back in; replies:\n%s", got)
-		}
+		p.dispatch(t, &sender{})
+		// While opted out, DELETE erases at once (no question back).
+		p.expect(t, addr, "DELETE", "has been deleted")
+		lastNotice(t, p, addr)
 		check(t, s, p, addr, true)
+		// Still opted out: an ordinary message gets nothing.
+		if got := p.send(t, addr, "are you there"); got != "" {
+			t.Errorf("opted-out person got %q", got)
+		}
+		if out, err := p.st.OptedOut(ctx, bot.ConversationKey(bot.ChannelSMS, addr)); err != nil || !out {
+			t.Errorf("opted out after a later message = %v (%v), want true", out, err)
+		}
+		if sess := p.session(t, addr); sess != nil {
+			t.Errorf("a message after DELETE while opted out made a session: %+v", sess)
+		}
+	})
+
+	t.Run("OptedOutDeleteNoticeTellsTheTruth", func(t *testing.T) {
+		// The notice after DELETE says "Text HI if you ever want to start
+		// again". For a person who is opted out, that must work.
+		s := production()
+		p := s.proc(t, "A", nil)
+		const addr = "+447700900018"
+		p.expect(t, addr, "hi", "Is it OK")
+		p.expect(t, addr, "STOP", "won't get any more messages")
+		notice := p.expect(t, addr, "DELETE", "has been deleted")
+		if strings.Contains(strings.ToLower(notice), "text hi") {
+			if got := p.send(t, addr, "HI"); got == "" {
+				t.Errorf("the notice to an opted-out person says %q, but HI then gets no reply (only START, UNSTOP or YES opt back in)", notice)
+			}
+		}
 	})
 }
 
@@ -764,7 +852,7 @@ func (c *cmdCounter) take() (rts, cmds int64) { return c.rts.Swap(0), c.cmds.Swa
 
 func TestRoundTripsPerTurn(t *testing.T) {
 	s := newSetup()
-	s.reminderAfter, s.sessionTTL = 24*time.Hour, 30*24*time.Hour
+	s.reminderAfter, s.sessionTTL, s.outbox = 24*time.Hour, 30*24*time.Hour, []string{bot.ChannelSMS}
 	c := srv.Client(t)
 	var n cmdCounter
 	c.AddHook(&n)
@@ -808,7 +896,7 @@ func TestRoundTripsPerTurn(t *testing.T) {
 // 9. Key names never carry personal data.
 func TestNoPersonalDataInKeys(t *testing.T) {
 	s := newSetup()
-	s.reminderAfter, s.sessionTTL = 24*time.Hour, 30*24*time.Hour
+	s.reminderAfter, s.sessionTTL, s.outbox = 24*time.Hour, 30*24*time.Hour, []string{bot.ChannelSMS}
 	p := s.proc(t, "A", nil)
 	const addr, other, stopped = "+447700900012", "+447700900013", "+447700900017"
 	for i, step := range fullPath {
@@ -823,9 +911,10 @@ func TestNoPersonalDataInKeys(t *testing.T) {
 	p.expect(t, stopped, "hi", "Is it OK")
 	p.expect(t, stopped, "STOP", "won't get any more messages")
 	keys := scanKeys(t, p.c, s.prefix+"*")
-	// The keys exist (so the check below looks at something): both
-	// sessions, the referral records, dedupe marks, the opt-out, the timers.
-	for _, suffix := range []string{":session", ":refs", ":seen", ":optout", "timers"} {
+	// The keys exist (so the check below looks at something): the
+	// sessions, the referral records, dedupe marks, the opt-out, the
+	// outbox and its index, the timers.
+	for _, suffix := range []string{":session", ":refs", ":seen", ":optout", ":outbox", "timers", "outq"} {
 		if !slices.ContainsFunc(keys, func(k string) bool { return strings.HasSuffix(k, suffix) }) {
 			t.Errorf("no key ending in %q among %v", suffix, keys)
 		}
@@ -835,6 +924,18 @@ func TestNoPersonalDataInKeys(t *testing.T) {
 		for _, b := range bad {
 			if strings.Contains(k, b) {
 				t.Errorf("key %q contains %q", k, b)
+			}
+		}
+	}
+	// The outbox index holds person hashes, never addresses.
+	hints, err := p.c.ZRange(ctx, s.prefix+"outq", 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hints {
+		for _, b := range bad {
+			if strings.Contains(h, b) {
+				t.Errorf("outq member %q contains %q", h, b)
 			}
 		}
 	}
@@ -1048,4 +1149,97 @@ type failingCommit struct {
 func (f *failingCommit) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 	f.before()
 	return f.Store.Commit(ctx, t)
+}
+
+// flakyBegin fails Begin for the messages fail picks, as a Redis blip would.
+type flakyBegin struct {
+	bot.Store
+	fail func(bot.Inbound) bool
+}
+
+func (f *flakyBegin) Begin(ctx context.Context, in bot.Inbound) (*bot.Turn, error) {
+	if f.fail(in) {
+		return nil, errors.New("redis begin: read: connection reset by peer (simulated)")
+	}
+	return f.Store.Begin(ctx, in)
+}
+
+// 12. A timer whose turn fails once (a Redis blip while firing) still fires
+// later: "each timer fires exactly once" must not become "at most once".
+func TestTimersSurviveAFailedFire(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	var clock atomic.Int64
+	clock.Store(t0.UnixMilli())
+	s := newSetup()
+	s.reminderAfter = time.Hour
+	s.now = func() time.Time { return time.UnixMilli(clock.Load()) }
+	rec, sent := newRecorder()
+	var blip atomic.Bool
+	const people = 5
+	addr := func(i int) string { return fmt.Sprintf("+4477003%05d", i) }
+	s.wrap = func(st bot.Store) bot.Store {
+		return &flakyBegin{Store: rec(st), fail: func(in bot.Inbound) bool {
+			return blip.Load() && in.Timer != "" && in.Address == addr(0)
+		}}
+	}
+	p := s.proc(t, "A", nil)
+	for i := range people {
+		p.expect(t, addr(i), "hi", "Is it OK")
+	}
+	clock.Store(t0.Add(2 * time.Hour).UnixMilli())
+	blip.Store(true)
+	if _, err := p.eng.FireTimers(ctx, p.st); err == nil {
+		t.Fatal("FireTimers hid the failed turn")
+	}
+	blip.Store(false) // Redis is fine again; the sweeper carries on
+	for range 10 {
+		if n, err := p.eng.FireTimers(ctx, p.st); err != nil || n == 0 {
+			break
+		}
+	}
+	for i := range people {
+		if got := countContaining(sent(addr(i)), "just checking in"); got != 1 {
+			t.Errorf("person %d: %d reminders after one failed fire, want 1", i, got)
+		}
+	}
+}
+
+// 13. The expiry of an unfinished conversation erases the conversation; the
+// referral and alert records are kept for the referral TTL (README: refs
+// are kept SIGNPOST_REFERRAL_TTL after the last; only DELETE removes them).
+func TestExpiryKeepsReferralRecords(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	var clock atomic.Int64
+	clock.Store(t0.UnixMilli())
+	s := newSetup()
+	s.sessionTTL, s.storeSessionTTL = 48*time.Hour, 48*time.Hour
+	s.now = func() time.Time { return time.UnixMilli(clock.Load()) }
+	rec, sent := newRecorder()
+	s.wrap = rec
+	p := s.proc(t, "A", nil)
+	const addr = "+447700900019"
+	conv := bot.ConversationKey(bot.ChannelSMS, addr)
+	p.expect(t, addr, "hi", "Is it OK")
+	p.expect(t, addr, "yes", "How old")
+	p.expect(t, addr, "i want to kill myself", "999", "How old") // an urgent alert; then silence
+	if refs, err := p.st.Referrals(ctx, conv); err != nil || len(refs) != 1 || refs[0].Kind != bot.KindAlert {
+		t.Fatalf("alert record: %+v, %v", refs, err)
+	}
+	clock.Store(t0.Add(49 * time.Hour).UnixMilli())
+	for range 10 {
+		if n, err := p.eng.FireTimers(ctx, p.st); err != nil {
+			t.Fatal(err)
+		} else if n == 0 {
+			break
+		}
+	}
+	if got := countContaining(sent(addr), "closed this chat"); got != 1 {
+		t.Fatalf("closing notices: %d", got)
+	}
+	if sess := p.session(t, addr); sess != nil {
+		t.Fatalf("session kept after the expiry: %+v", sess)
+	}
+	if refs, err := p.st.Referrals(ctx, conv); err != nil || len(refs) != 1 {
+		t.Errorf("the safeguarding alert record was erased with the expired conversation (48 h), not kept for the referral TTL: %+v, %v", refs, err)
+	}
 }

@@ -138,7 +138,7 @@ func decodeTurn(token string, res []any) (*bot.Turn, error) {
 func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 	k := s.personKeys(t.Msg.Key())
 	var sess []byte
-	if t.Session != nil && !t.Erase {
+	if t.Session != nil && !t.Erase && !t.Forget {
 		var err error
 		if sess, err = json.Marshal(t.Session); err != nil {
 			return nil, fmt.Errorf("encoding session: %w", err)
@@ -152,8 +152,11 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		opt = "2"
 	}
 	erase := "0"
-	if t.Erase {
+	switch {
+	case t.Erase:
 		erase = "1"
+	case t.Forget:
+		erase = "2"
 	}
 	args := make([]any, 0, 8+len(t.Outbound)+2*len(t.Handoffs))
 	args = append(args, t.Token, sess, ms(s.o.SessionTTL+s.sessionGrace()), opt, erase, ms(s.o.LockTTL), ms(s.o.ReferralTTL), 0)
@@ -262,6 +265,16 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, n int) ([]bot.Inbou
 		}
 	}
 	return out, nil
+}
+
+// Unclaim implements bot.TimerStore: the timer goes back unless a newer
+// one of its kind was set meanwhile (ZADD NX).
+func (s *Store) Unclaim(ctx context.Context, in bot.Inbound) error {
+	member := bot.TimerMember(in.Timer, in.Channel, in.Address)
+	if err := s.c.ZAddNX(ctx, s.timersKey(), goredis.Z{Score: float64(in.TimerAt), Member: member}).Err(); err != nil {
+		return fmt.Errorf("putting a timer back: %w", err)
+	}
+	return nil
 }
 
 // Session loads the saved session for a conversation key, or nil.

@@ -61,6 +61,8 @@ elseif ARGV[4] == '2' then
 end
 if ARGV[5] == '1' then
   redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[7])
+elseif ARGV[5] == '2' then
+  redis.call('DEL', KEYS[1], KEYS[4])
 elseif ARGV[2] ~= '' then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 end

@@ -2,10 +2,12 @@ package twilio
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // rewrite sends every request to base instead of the host twilio-go
@@ -34,21 +36,37 @@ func (t *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 const maxErrorBody = 64 << 10
 
 // recorder records the HTTP status and Retry-After header of the one
-// response of one Send. It is used by a single goroutine: twilio-go calls
-// RoundTrip, through http.Client.Do, on the goroutine that then returns the
-// error that Send classifies, so no lock is needed.
+// response of one Send, and ties that Send's context to the request. It is
+// used by a single goroutine: twilio-go calls RoundTrip, through
+// http.Client.Do, on the goroutine that then returns the error that Send
+// classifies, so no lock is needed.
 type recorder struct {
+	ctx        context.Context // the Send's
 	next       http.RoundTripper
 	status     int    // 0 when no response arrived
 	retryAfter string // the Retry-After header, verbatim
 }
 
-// RoundTrip implements http.RoundTripper. An error response's body is read
-// into memory and the connection's body closed: twilio-go decodes an error
-// body but never closes it, which would leak the connection.
+// RoundTrip implements http.RoundTripper.
+//
+// twilio-go builds its requests with context.Background, so RoundTrip
+// cancels the request when the Send's context ends, keeping the deadline of
+// the http.Client's Timeout: an abandoned Send does not leave its request
+// running. The tie lasts until the response body is closed.
+//
+// An error response's body is read into memory and the connection's body
+// closed: twilio-go decodes an error body but never closes it, which would
+// leak the connection.
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := r.next.RoundTrip(req)
+	ctx, cancel := context.WithCancelCause(req.Context())
+	stop := context.AfterFunc(r.ctx, func() { cancel(context.Cause(r.ctx)) })
+	release := func() {
+		stop()
+		cancel(nil)
+	}
+	resp, err := r.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
+		release()
 		return nil, err
 	}
 	r.status = resp.StatusCode
@@ -56,7 +74,24 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.StatusCode >= 400 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
+		release()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
+		return resp, nil
 	}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
+}
+
+// releasingBody calls release once when closed.
+type releasingBody struct {
+	io.ReadCloser
+	release func()
+	once    sync.Once
+}
+
+// Close closes the body and releases its request's context.
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
 }

@@ -102,10 +102,11 @@ func New(c Config) (*Client, error) {
 	}, nil
 }
 
-// Send sends body to to (E.164) and returns the new message's SID. A refusal
-// or failure is an *Error; when ctx ends first Send returns ctx's error at
-// once. Either way the request may still reach Twilio, and the message be
-// sent, after Send returns.
+// Send sends body to to (E.164) and returns the new message's SID. It makes
+// one request and never retries. A refusal or failure is an *Error. When ctx
+// ends first, Send returns at once with an error wrapping ctx.Err() (not an
+// *Error) and cancels the request; as after a timeout, Twilio may still have
+// accepted the message.
 func (c *Client) Send(ctx context.Context, to, body string) (sid string, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("sending sms: %w", err)
@@ -123,7 +124,7 @@ func (c *Client) Send(ctx context.Context, to, body string) (sid string, err err
 		params.SetStatusCallback(c.statusCallback)
 	}
 
-	api, rec := c.call()
+	api, rec := c.call(ctx)
 	type result struct {
 		sid string
 		err error
@@ -142,8 +143,9 @@ func (c *Client) Send(ctx context.Context, to, body string) (sid string, err err
 		}
 		done <- result{sid: *msg.Sid}
 	}()
-	// twilio-go takes no context; the http.Client's Timeout bounds the
-	// goroutine when ctx ends first.
+	// twilio-go takes no context: wait for ctx here too. The recorder
+	// cancels the request when ctx ends, and the http.Client's Timeout
+	// bounds it regardless, so the goroutine ends soon after.
 	select {
 	case r := <-done:
 		return r.sid, r.err
@@ -152,8 +154,9 @@ func (c *Client) Send(ctx context.Context, to, body string) (sid string, err err
 	}
 }
 
-// call returns a twilio-go Messages API for one Send, and the recorder that
-// will hold the HTTP status and Retry-After header of its response.
+// call returns a twilio-go Messages API for one Send with context ctx, and
+// the recorder that will hold the HTTP status and Retry-After header of its
+// response.
 //
 // twilio-go's errors carry no response headers and its requests carry no
 // context, so nothing on a shared client could tell which response belongs
@@ -162,8 +165,8 @@ func (c *Client) Send(ctx context.Context, to, body string) (sid string, err err
 // transport (one connection pool). The RequestHandler is built directly,
 // with no Edge or Region, so TWILIO_EDGE and TWILIO_REGION in the
 // environment cannot change the URL.
-func (c *Client) call() (*openapi.ApiService, *recorder) {
-	rec := &recorder{next: c.transport}
+func (c *Client) call(ctx context.Context) (*openapi.ApiService, *recorder) {
+	rec := &recorder{ctx: ctx, next: c.transport}
 	tc := &twclient.Client{
 		Credentials: c.creds,
 		HTTPClient: &http.Client{

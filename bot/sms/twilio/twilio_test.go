@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -309,5 +310,74 @@ func TestNewRejectsBadConfig(t *testing.T) {
 				t.Error("New accepted it")
 			}
 		})
+	}
+}
+
+// TestContextCancelAbortsRequest shows the in-flight request itself is
+// cancelled with the context, though twilio-go builds it without one.
+func TestContextCancelAbortsRequest(t *testing.T) {
+	aborted := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm() // read the body, so a hang-up is noticed
+		select {
+		case <-r.Context().Done():
+			close(aborted)
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c, err := twilio.New(twilio.Config{AccountSID: account, AuthToken: token, From: from, APIURL: srv.URL, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, err := c.Send(ctx, to, "Hello"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Send = %v, want context.Canceled", err)
+	}
+	select {
+	case <-aborted:
+	case <-time.After(2 * time.Second):
+		t.Error("the request was not cancelled")
+	}
+}
+
+// TestErrorResponsesReuseConnection shows error bodies are closed (twilio-go
+// leaves them open), so the connection goes back to the pool.
+func TestErrorResponsesReuseConnection(t *testing.T) {
+	var mu sync.Mutex
+	conns := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = fmt.Fprint(w, `{"code":21211,"message":"The 'To' number x is not a valid phone number.","more_info":"https://www.twilio.com/docs/errors/21211","status":400}`)
+		// A chunked body whose end comes after the JSON: a decoder stops
+		// at the JSON's end, so only closing the body frees the connection.
+		w.(http.Flusher).Flush()
+		time.Sleep(5 * time.Millisecond)
+		_, _ = fmt.Fprint(w, "\n")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := twilio.New(twilio.Config{AccountSID: account, AuthToken: token, From: from, APIURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if e := sendErr(t, c); e.Code != 21211 || e.Temporary {
+			t.Fatalf("error = %+v", e)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conns != 1 {
+		t.Errorf("5 sends opened %d connections, want 1", conns)
 	}
 }

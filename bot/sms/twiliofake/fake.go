@@ -139,6 +139,9 @@ func (f *Fake) intercept(next http.Handler) http.Handler {
 			return
 		}
 		if s.delay > 0 {
+			// Read the body first: only then does the server notice a
+			// client that hangs up, and cancel r's context.
+			_ = r.ParseForm()
 			timer := time.NewTimer(s.delay)
 			defer timer.Stop()
 			select {
