@@ -117,13 +117,33 @@ func TestDefaultFlowToHandoff(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, r.Summary)
 		}
 	}
-	if r.Urgency != bot.UrgencyRoutine || len(r.Answers) != 10 {
+	if !r.Consent || len(r.Needs) != 2 || r.Needs[1] != "Work, training or an apprenticeship" || r.Status != bot.StatusNew {
+		t.Errorf("consent %v, needs %q, status %s", r.Consent, r.Needs, r.Status)
+	}
+	if person, ok := bot.Person(r.ID); !ok || person != h.eng.Hash(bot.ConversationKey(bot.ChannelSMS, h.addr)) {
+		t.Errorf("referral id %s does not carry the person hash", r.ID)
+	}
+	if r.Urgency != bot.UrgencyRoutine || len(r.Answers) != 11 {
 		t.Errorf("urgency %s, %d answers: %+v", r.Urgency, len(r.Answers), r.Answers)
 	}
 	// After the handoff the bot goes quiet and points to the crisis lines.
-	h.expect("hello?", "link worker has your referral", "Childline")
-	if len(h.handoffs) != 1 {
-		t.Fatalf("a message after handoff made another referral")
+	h.expect("hello?", "passed it to the link team", "Childline")
+	if len(h.handoffs) != 2 || h.handoffs[1].Kind != bot.KindMessage || h.handoffs[1].Referral != r.ID || h.handoffs[1].Message != "hello?" {
+		t.Fatalf("a message after handoff should go to the link team with the referral: %+v", h.handoffs[1:])
+	}
+	// The note is not repeated for every message; the message still goes.
+	if got := h.send("are you there"); got != "" {
+		t.Fatalf("second message after handoff got %q", got)
+	}
+	if len(h.handoffs) != 3 || h.handoffs[2].Kind != bot.KindMessage {
+		t.Fatalf("second message not passed on: %+v", h.handoffs[2:])
+	}
+	// A link worker claims it and replies: both reach the person, in order,
+	// through their inbox; only the worker's first name is used.
+	h.eng.Handle(context.Background(), bot.Inbound{Channel: bot.ChannelSMS, Address: h.addr, Notice: bot.NoticeClaimed, Worker: "Priya Shah"})
+	outs, _ := h.eng.Handle(context.Background(), bot.Inbound{Channel: bot.ChannelSMS, Address: h.addr, Notice: bot.NoticeRelay, Worker: "Priya Shah", Text: "Hi Sam, is Tuesday OK?"})
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "Priya (link team):") || !strings.Contains(outs[0].Text, "Tuesday") || strings.Contains(outs[0].Text, "Shah") {
+		t.Fatalf("relay: %+v", outs)
 	}
 }
 

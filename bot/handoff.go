@@ -12,6 +12,15 @@ import (
 const (
 	KindReferral = "referral" // the flow reached a handoff step
 	KindAlert    = "alert"    // safeguarding: a risk was seen, at any step
+	KindMessage  = "message"  // a message from the young person after their referral, for the link worker
+)
+
+// Referral statuses.
+const (
+	StatusNew      = "new"      // made, not yet delivered to a link worker
+	StatusNotified = "notified" // delivered to at least one notifier
+	StatusClaimed  = "claimed"  // a link worker has it
+	StatusClosed   = "closed"   // an outcome was recorded
 )
 
 // Urgency levels.
@@ -36,8 +45,31 @@ type Handoff struct {
 	Created  time.Time       `json:"created"`
 	Answers  []HandoffAnswer `json:"answers,omitempty"`
 	Risks    []Risk          `json:"risks,omitempty"`
-	Message  string          `json:"message,omitempty"` // for an alert: the message that raised it
+	Message  string          `json:"message,omitempty"` // for an alert: the message that raised it; for a message: its text
 	Summary  string          `json:"summary"`
+
+	Needs     []string  `json:"needs,omitempty"`     // the help wanted, in words (from the flow's `support` answer)
+	Consent   bool      `json:"consent"`             // agreed to share their answers with a link worker (the `consent` answer)
+	Referral  string    `json:"referral,omitempty"`  // for a message: the referral it belongs to
+	Status    string    `json:"status"`              // new, notified, claimed, closed
+	Assignee  string    `json:"assignee,omitempty"`  // the link worker who claimed it
+	ClaimedAt time.Time `json:"claimed_at,omitzero"` // when it was claimed
+	Outcome   string    `json:"outcome,omitempty"`   // recorded by the link worker
+}
+
+// Person returns the hashed person id a handoff id carries ("r-<person>-<rand>"),
+// so a store can find the record from the id alone.
+func Person(id string) (string, bool) {
+	parts := strings.Split(id, "-")
+	if len(parts) != 3 || len(parts[1]) != 16 {
+		return "", false
+	}
+	return parts[1], true
+}
+
+// handoffID returns a new id for a handoff of kind about the person hashed as person.
+func handoffID(kind, person string) string {
+	return kind[:1] + "-" + person + "-" + strings.TrimPrefix(newID(""), "")[:12]
 }
 
 // HandoffAnswer is one answer as the link worker sees it.

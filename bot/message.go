@@ -28,11 +28,20 @@ type Inbound struct {
 	Timer    string    `json:"tm,omitempty"` // a timer firing (TimerReminder, TimerExpiry) instead of a message
 	OptOut   bool      `json:"oo,omitempty"` // the provider says the person opted out: record it, send nothing
 	Replied  bool      `json:"rp,omitempty"` // the provider already answered this STOP/START/HELP itself
+	Notice   string    `json:"nt,omitempty"` // from the link team, not the person: NoticeClaimed or NoticeRelay
+	Worker   string    `json:"wk,omitempty"` // the link worker's first name, with a notice
 	Callback string    `json:"cb,omitempty"` // a button press to acknowledge (Telegram callback_query id)
 	Message  string    `json:"mr,omitempty"` // the provider's id of the message whose button was pressed
 	TimerAt  int64     `json:"ta,omitempty"` // the fired timer's due time, unix ms, as scheduled
 	At       time.Time `json:"at"`
 }
+
+// Notices from the link team, delivered through the person's inbox so they
+// are ordered with the conversation.
+const (
+	NoticeClaimed = "claimed" // a link worker claimed the referral: tell the person who has it
+	NoticeRelay   = "relay"   // a link worker's reply (Text), signed with their first name
+)
 
 // Key is the conversation key: one person on one channel.
 func (in Inbound) Key() string { return ConversationKey(in.Channel, in.Address) }
@@ -50,6 +59,7 @@ type Outbound struct {
 	Text     string   `json:"t"`
 	Options  []Option `json:"o,omitempty"`  // the choices of a question, for buttons or a numbered list
 	Multi    bool     `json:"x,omitempty"`  // several options may be picked
+	Done     string   `json:"dn,omitempty"` // the label of the "done" button of a multi-pick question
 	Step     string   `json:"p,omitempty"`  // the question's step, so a button press can be matched to it
 	Urgent   bool     `json:"u,omitempty"`  // crisis signposting: send before anything else queued
 	Ack      string   `json:"ak,omitempty"` // a button press to acknowledge first (Telegram callback_query id)

@@ -17,6 +17,7 @@ type reply struct {
 	parts   []string
 	options []Option
 	multi   bool
+	done    string
 	step    string
 }
 
@@ -28,7 +29,7 @@ func (ts *turnState) flush() {
 	ts.t.Outbound = append(ts.t.Outbound, Outbound{ID: newID("o_"), Always: ts.t.OptOut == OptOut || ts.always,
 		Channel: in.Channel, Address: in.Address,
 		Text:    strings.Join(ts.reply.parts, "\n\n"),
-		Options: ts.reply.options, Multi: ts.reply.multi, Step: ts.reply.step,
+		Options: ts.reply.options, Multi: ts.reply.multi, Done: ts.reply.done, Step: ts.reply.step,
 	})
 	ts.reply = reply{}
 }
@@ -139,9 +140,23 @@ func (ts *turnState) env(st *flows.Step) map[string]any {
 // handoff builds a referral or alert from what is known so far.
 func (ts *turnState) handoff(kind, message string) Handoff {
 	s, f := ts.s, ts.f
-	h := Handoff{ID: newID(kind[:1] + "_"), Kind: kind, Urgency: UrgencyRoutine,
+	h := Handoff{ID: handoffID(kind, ts.e.Hash(s.Key())), Kind: kind, Urgency: UrgencyRoutine,
 		Channel: s.Channel, Address: s.Address, Flow: s.Flow, Version: s.Version,
-		Source: s.Source, Language: s.Language, Created: ts.e.o.Now(), Message: message}
+		Source: s.Source, Language: s.Language, Created: ts.e.o.Now(), Message: message, Status: StatusNew}
+	if a, ok := s.Answers["consent"]; ok {
+		h.Consent = a.Value.Bool
+	}
+	if a, ok := s.Answers["support"]; ok && f != nil && !a.Value.Skipped {
+		ids := a.Value.IDs
+		if a.Value.Type == answer.Choice {
+			ids = []string{a.Value.Text}
+		}
+		for _, id := range ids {
+			v := a
+			v.Value = answer.Value{Type: answer.Choice, Text: id}
+			h.Needs = append(h.Needs, displayValue(f, f.DefaultLanguage(), v))
+		}
+	}
 	if len(s.Risks) > 0 || kind == KindAlert {
 		h.Urgency = UrgencyUrgent
 	}

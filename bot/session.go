@@ -32,6 +32,8 @@ type Session struct {
 	Confirm  string                 `json:"cf,omitempty"`  // a pending confirmation ("delete")
 	Risks    []Risk                 `json:"rk,omitempty"`
 	Referral string                 `json:"ref,omitempty"` // the referral id once handed off
+	Worker   string                 `json:"wk,omitempty"`  // the first name of the link worker who claimed it
+	NotedAt  int64                  `json:"nat,omitempty"` // when the "a link worker has your referral" note was last sent, unix ms
 	Turn     int64                  `json:"n"`             // increments every turn
 	RemindAt int64                  `json:"ra,omitempty"`  // the pending no-reply reminder, unix ms (0: none)
 	Reminded bool                   `json:"rd,omitempty"`  // the one reminder was sent

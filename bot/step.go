@@ -146,6 +146,9 @@ func (ts *turnState) ask(st *flows.Step) {
 			ts.reply.options = append(ts.reply.options, Option{ID: o.ID, Label: flows.Render(o.Label(ts.lang, def), ts.lookup)})
 		}
 		ts.reply.multi = a.Type == answer.Choices
+		if ts.reply.multi {
+			ts.reply.done = ts.e.text(ts.lang, "done_button")
+		}
 	}
 }
 

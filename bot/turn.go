@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/signpost-app/signpost/flows"
@@ -25,16 +26,19 @@ type turnState struct {
 // not touch the store: Commit does.
 func (e *Engine) Turn(ctx context.Context, t *Turn) {
 	ts := &turnState{e: e, t: t, s: t.Session}
-	if t.Msg.Timer != "" {
+	switch {
+	case t.Msg.Timer != "":
 		ts.timer()
-	} else {
+	case t.Msg.Notice != "":
+		ts.notice()
+	default:
 		ts.run(ctx)
 	}
 	ts.flush()
 	ts.ack()
 	if ts.s != nil && !t.Erase && !t.Forget {
 		ts.s.Turn++
-		if t.Msg.Timer == "" {
+		if t.Msg.Timer == "" && t.Msg.Notice == "" {
 			ts.s.Updated = e.o.Now()
 			ts.schedule()
 		}
@@ -206,7 +210,7 @@ func (ts *turnState) run(ctx context.Context) {
 		ts.start(ctx, in.Source)
 		e.o.Metrics.turn("start")
 	case ts.s.Status == StatusHandedOff:
-		ts.say(e.text(ts.lang, "handed_off"))
+		ts.quiet(text, readable)
 		e.o.Metrics.turn("after_handoff")
 	default:
 		ts.answer(ctx, text, readable)
@@ -336,4 +340,64 @@ func pickLanguage(f *flows.Flow, hints ...string) string {
 		}
 	}
 	return f.DefaultLanguage()
+}
+
+// noteEvery is how often the "a link worker has your referral" note is
+// repeated to a person who keeps writing after their referral.
+const noteEvery = 12 * time.Hour
+
+// quiet handles a message after the referral: the bot does not pretend to
+// be the link worker. The message goes to the link team with the referral,
+// and the person gets a note (at most every 12 hours) about when to expect
+// a reply, with the crisis numbers.
+func (ts *turnState) quiet(text string, readable bool) {
+	s, now := ts.s, ts.e.o.Now()
+	if text != "" || ts.t.Msg.NonText {
+		body := text
+		if body == "" {
+			body = "(a picture, sticker or voice note: only text can be passed on)"
+		}
+		h := ts.handoff(KindMessage, body)
+		h.Referral, h.Answers, h.Summary = s.Referral, nil, "Message about "+s.Referral+": "+body
+		ts.t.Handoffs = append(ts.t.Handoffs, h)
+	}
+	if s.NotedAt == 0 || now.Sub(time.UnixMilli(s.NotedAt)) >= noteEvery {
+		key := "handed_off"
+		if s.Worker != "" {
+			key = "handed_off_claimed"
+		}
+		ts.say(ts.e.text(ts.lang, key))
+		s.NotedAt = now.UnixMilli()
+	}
+}
+
+// notice delivers a message from the link team.
+func (ts *turnState) notice() {
+	in, s, e := ts.t.Msg, ts.s, ts.e
+	if s == nil || ts.t.OptedOut {
+		e.o.Metrics.turn("notice_dropped") // erased or opted out: nothing may be sent
+		return
+	}
+	ts.lang = s.Language
+	worker := firstName(in.Worker)
+	switch in.Notice {
+	case NoticeClaimed:
+		s.Worker = worker
+		ts.say(strings.ReplaceAll(e.text(ts.lang, "claimed"), "{{worker}}", worker))
+	case NoticeRelay:
+		if strings.TrimSpace(in.Text) == "" {
+			return
+		}
+		ts.say(strings.ReplaceAll(e.text(ts.lang, "relay"), "{{worker}}", worker) + "\n" + in.Text)
+	}
+	e.o.Metrics.turn("notice_" + in.Notice)
+}
+
+// firstName is the first word of a name ("Sam Jones" → "Sam"), so a link
+// worker's surname is never sent to a young person.
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return "Someone"
 }

@@ -73,7 +73,8 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
-// Run sends due messages until ctx ends.
+// Run sends due messages until ctx ends; a send in flight then finishes
+// before Run returns.
 func (d *Dispatcher) Run(ctx context.Context) {
 	tick := time.NewTicker(d.o.Every)
 	defer tick.Stop()
@@ -119,8 +120,13 @@ func (d *Dispatcher) Pass(ctx context.Context) (int, error) {
 	return handled, nil
 }
 
-// deliver sends one leased message and records the outcome.
+// deliver sends one leased message and records the outcome. A send in
+// flight finishes even when ctx ends (a shutdown), within a bound, so the
+// outcome is recorded and the person's lease released rather than left to
+// expire.
 func (d *Dispatcher) deliver(ctx context.Context, it *Item) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	m := it.Msg
 	s := d.o.Senders[m.Channel]
 	switch {

@@ -309,6 +309,33 @@ func (h *harness) pending(addr string) []bot.Outbound {
 	return p
 }
 
+// waitRetry waits until addr's oldest reply failed attempts times and is
+// scheduled for its retry (its hint moved from the lease's end to the
+// retry time; until then a dead dispatcher would leave it for the lease).
+func (h *harness) waitRetry(addr string, attempts int) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if p := h.pending(addr); len(p) > 0 && p[0].Attempts == attempts && h.scheduled(addr, 10*time.Second) {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("no retry scheduled after %d failed attempts: %+v", attempts, h.pending(addr))
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// scheduled reports whether addr's outbox is due within d.
+func (h *harness) scheduled(addr string, d time.Duration) bool {
+	h.t.Helper()
+	hints, err := h.st.Due(context.Background(), time.Now().Add(d), 1000)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return slices.ContainsFunc(hints, func(x outbox.Hint) bool { return x.Person == bot.HashID(salt, conv(addr)) })
+}
+
 // quiesce waits until addr's outbox is empty: everything queued for addr
 // was sent or dropped.
 func (h *harness) quiesce(addr string) {
@@ -1204,17 +1231,7 @@ func TestRestartDeliversQueuedRepliesOnce(t *testing.T) {
 		addr := newPerson()
 		h.fake.FailServerError(1)
 		h.text(addr, "hi")
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			p := h.pending(addr)
-			if len(p) == 1 && p[0].Attempts == 1 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no failed attempt recorded: %+v", p)
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
+		h.waitRetry(addr, 1)
 		h.stopDispatchers() // the process dies
 		if got := h.to(addr); len(got) != 0 {
 			t.Fatalf("sent before the restart: %q", bodies(got))
@@ -1358,5 +1375,19 @@ func TestSchoolKeyword(t *testing.T) {
 	}
 	if s := h.session(other); s.Source != "" {
 		t.Fatalf("source %q without a keyword", s.Source)
+	}
+}
+
+// Crisis signposting goes before replies already queued, even while an
+// earlier reply is waiting to be retried.
+func TestUrgentCrisisMessageGoesFirst(t *testing.T) {
+	h := newHarness(t, opts{})
+	addr := newPerson()
+	h.fake.FailServerError(1)
+	h.text(addr, "hi")
+	h.waitRetry(addr, 1)
+	h.text(addr, "sometimes i want to end it all")
+	if got := h.wait(addr, 2); !strings.Contains(got[0].Body, "85258") {
+		t.Fatalf("crisis message not first: %q", bodies(got))
 	}
 }

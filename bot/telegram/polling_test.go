@@ -212,6 +212,11 @@ func TestPollingTakesEveryUpdateOnceAcrossCrashesAndOutages(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatalf("run 3: %v", err)
 	}
+	// The confirming call is recorded when its long poll ends.
+	deadline := time.Now().Add(10 * time.Second)
+	for offs := p.offsets(); offs[len(offs)-1] != 9 && time.Now().Before(deadline); offs = p.offsets() {
+		time.Sleep(5 * time.Millisecond)
+	}
 	p.st.mu.Lock()
 	for _, id := range ids {
 		if n := p.st.committed[id]; n != 1 {

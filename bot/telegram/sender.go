@@ -166,7 +166,11 @@ func keyboardFor(m bot.Outbound) (kb *Keyboard, ok bool) {
 		kb.Rows = append(kb.Rows, []Button{{Text: prefix + o.Label, Data: data}})
 	}
 	if m.Multi {
-		kb.Rows = append(kb.Rows, []Button{{Text: DoneText, Data: KindDone + "|" + m.Step}})
+		done := m.Done
+		if done == "" {
+			done = DoneText
+		}
+		kb.Rows = append(kb.Rows, []Button{{Text: done, Data: KindDone + "|" + m.Step}})
 	}
 	return kb, true
 }

@@ -30,6 +30,7 @@ const (
 	Ack
 )
 
+// String names the kind, as in the signpost_telegram_updates_total metric.
 func (k Kind) String() string {
 	switch k {
 	case Handle:
@@ -80,7 +81,6 @@ type (
 		MessageID   int         `json:"message_id"`
 		From        *wireUser   `json:"from"`
 		Chat        wireChat    `json:"chat"`
-		Date        int64       `json:"date"`
 		Text        *string     `json:"text"`
 		Caption     string      `json:"caption"`
 		ReplyMarkup *wireMarkup `json:"reply_markup"`
@@ -107,8 +107,6 @@ type (
 
 	// https://core.telegram.org/bots/api#user
 	wireUser struct {
-		ID           int64  `json:"id"`
-		IsBot        bool   `json:"is_bot"`
 		LanguageCode string `json:"language_code"`
 	}
 
@@ -122,7 +120,7 @@ type (
 	wireCallback struct {
 		ID      string       `json:"id"`
 		From    wireUser     `json:"from"`
-		Message *wireMessage `json:"message"` // absent for inline-mode messages; date 0 when inaccessible
+		Message *wireMessage `json:"message"` // absent for inline-mode messages; no reply_markup when too old
 		Data    string       `json:"data"`
 	}
 

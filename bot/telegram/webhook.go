@@ -190,6 +190,8 @@ func (r *receiver) process(ctx context.Context, raw []byte) error {
 		return fmt.Errorf("handling telegram update: %w", err)
 	}
 	r.count("handled")
+	r.log.Debug("telegram update handled", "update", in.ID,
+		"conversation", bot.HashID(r.o.Salt, in.Key()), "button", in.Callback != "", "non_text", in.NonText)
 	r.o.Wake()
 	return nil
 }

@@ -9,12 +9,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +29,8 @@ import (
 	"github.com/signpost-app/signpost/flows/builtin"
 	"github.com/signpost-app/signpost/server"
 	"github.com/signpost-app/signpost/store/memory"
+	redisstore "github.com/signpost-app/signpost/store/redis"
+	"github.com/signpost-app/signpost/store/redistest"
 )
 
 const (
@@ -382,12 +386,10 @@ func (e *flakyEngine) Handle(ctx context.Context, in bot.Inbound) ([]bot.Outboun
 	e.fail--
 	e.mu.Unlock()
 	if fail {
-		return nil, fmt.Errorf("beginning turn: %w", errStoreDown)
+		return nil, fmt.Errorf("beginning turn: %w", errOutage)
 	}
 	return e.Engine.Handle(ctx, in)
 }
-
-var errStoreDown = fmt.Errorf("redis: connection refused")
 
 func TestDeepLinkTagsTheSourceAndSkipsWhereDidYouHear(t *testing.T) {
 	h := newTGHarness(t)
@@ -466,7 +468,7 @@ func TestChoicesTogglesAndDone(t *testing.T) {
 	if n := len(q.Keyboard); n != 11 {
 		t.Fatalf("%d rows, want 10 options and Done", n)
 	}
-	if got := labels(q.Keyboard); got[0] != telegram.BoxUnchecked+"Feeling low, worried or stressed" || got[10] != telegram.DoneText {
+	if got := labels(q.Keyboard); got[0] != telegram.BoxUnchecked+"Feeling low, worried or stressed" || q.Keyboard[10][0].Data != "d|support" {
 		t.Fatalf("labels %q", got)
 	}
 	sent := len(h.fake.Sent())
@@ -658,4 +660,108 @@ func pressJSON(messageID int, id, data string, kb [][]tgfake.Button) string {
 			"chat":         map[string]any{"id": samChat, "type": "private"},
 			"reply_markup": map[string]any{"inline_keyboard": rows}}}})
 	return string(up)
+}
+
+// BenchmarkTelegramWebhook measures what Telegram sees of one update: a
+// POST /webhooks/telegram over real HTTP → secret check → decode → a turn
+// on the Redis store (a private redis-server started for the benchmark)
+// → the reply queued in the outbox. No dispatcher runs, so sending costs
+// nothing here. Updates come from 10,000 chats, each a person's message
+// ("hi": a first message, or a re-ask), over parallel clients: 1 per CPU
+// shows a request on its own, 8 per CPU the throughput under load.
+//
+//	go test ./bot/telegram/ -run '^$' -bench BenchmarkTelegramWebhook -benchtime 10000x
+func BenchmarkTelegramWebhook(b *testing.B) {
+	rs := redistest.Start(b, redistest.Options{})
+	set, err := builtinFlows()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := rs.Client(b)
+	st := redisstore.New(c, redisstore.Options{Prefix: redistest.NewPrefix(), Salt: "salt", Outbox: []string{bot.ChannelTelegram}})
+	eng := bot.New(bot.Options{Flows: set, Store: st, Screener: safeguard.Default(), StartFlow: builtin.DefaultFlow,
+		MinAge: 11, StopConfirmation: true, Salt: "salt"})
+	fake := tgfake.New(b, testToken)
+	api, err := telegram.NewClient(testToken, fake.URL(), 5*time.Second)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := server.New(server.Options{})
+	telegram.NewWebhook(telegram.Options{Engine: eng, API: api, Secret: testSecret, Salt: "salt"}).Register(srv)
+	hs := httptest.NewServer(srv.Handler())
+	b.Cleanup(hs.Close)
+	var updateID atomic.Int64
+	updateID.Store(time.Now().UnixNano() % 1e9 * 1000)
+	for _, perCPU := range []int{1, 8} {
+		b.Run(fmt.Sprintf("clients=%dxCPU", perCPU), func(b *testing.B) {
+			benchTelegramWebhook(b, hs.URL+telegram.WebhookPath, perCPU, &updateID, st)
+		})
+	}
+}
+
+func benchTelegramWebhook(b *testing.B, target string, perCPU int, updateID *atomic.Int64, st *redisstore.Store) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
+	b.Cleanup(client.CloseIdleConnections)
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, b.N)
+	var lastChat atomic.Int64
+
+	b.SetParallelism(perCPU)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		local := make([]time.Duration, 0, 1024)
+		for pb.Next() {
+			id := updateID.Add(1)
+			chat := 6_000_000_000 + id%10000
+			body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":%d,`+
+				`"from":{"id":%d,"is_bot":false,"first_name":"Sam","language_code":"en"},`+
+				`"chat":{"id":%d,"first_name":"Sam","type":"private"},"text":"hi"}}`,
+				id, id%100000+1, time.Now().Unix(), chat, chat)
+			req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", testSecret)
+			t0 := time.Now()
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			local = append(local, time.Since(t0))
+			if resp.StatusCode != http.StatusOK {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+			lastChat.Store(chat)
+		}
+		mu.Lock()
+		lat = append(lat, local...)
+		mu.Unlock()
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		i := min(len(lat)-1, int(float64(len(lat))*p))
+		return float64(lat[i].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+
+	// Each update made a turn that queued its reply.
+	key := bot.ConversationKey(bot.ChannelTelegram, strconv.FormatInt(lastChat.Load(), 10))
+	if q, err := st.Pending(context.Background(), key); err != nil || len(q) < 1 {
+		b.Errorf("no reply queued for the last chat (%v)", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -92,7 +93,9 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	go disp.Run(ctx)
+	var running sync.WaitGroup
+	running.Go(func() { disp.Run(ctx) })
+	defer running.Wait() // let a send in flight finish and record its outcome
 	log.Info("signpost starting", "version", version, "store", storeName(cfg), "start_flow", cfg.Flows.Start)
 	return srv.Run(ctx)
 }

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/bot/outbox"
 	"github.com/signpost-app/signpost/bot/sms/twiliofake"
 	redisstore "github.com/signpost-app/signpost/store/redis"
 	"github.com/signpost-app/signpost/store/redistest"
@@ -109,6 +111,14 @@ func TestServeSMSSurvivesKill9(t *testing.T) {
 		}
 		return p
 	}
+	scheduled := func() bool {
+		t.Helper()
+		hints, err := st.Due(context.Background(), time.Now().Add(10*time.Second), 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(hints, func(h outbox.Hint) bool { return h.Person == bot.HashID(salt, convKey) })
+	}
 	text := func(body string) {
 		t.Helper()
 		form := twiliofake.InboundForm(person, twiliofake.ExampleNumber, body, "")
@@ -144,7 +154,8 @@ func TestServeSMSSurvivesKill9(t *testing.T) {
 	text("yes")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if p := pending(); len(p) == 1 && p[0].Attempts == 2 {
+		// Failed twice, and the retry scheduled (not just the lease's end).
+		if p := pending(); len(p) == 1 && p[0].Attempts == 2 && scheduled() {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -27,10 +27,15 @@ func (m *Store) queue(key string, t *bot.Turn, now time.Time) {
 	}
 	n := 0
 	for _, o := range t.Outbound {
-		if slices.Contains(m.o.Outbox, o.Channel) {
-			m.outbox[key] = append(m.outbox[key], o)
-			n++
+		if !slices.Contains(m.o.Outbox, o.Channel) {
+			continue
 		}
+		if o.Urgent { // crisis signposting goes before anything queued
+			m.outbox[key] = append([]bot.Outbound{o}, m.outbox[key]...)
+		} else {
+			m.outbox[key] = append(m.outbox[key], o)
+		}
+		n++
 	}
 	if n > 0 {
 		m.outq[key] = float64(now.UnixMilli())
@@ -89,15 +94,15 @@ func (m *Store) Finish(_ context.Context, it *outbox.Item, o outbox.Outcome, at 
 	}
 	delete(m.oleases, p)
 	q := m.outbox[p]
-	head := len(q) > 0 && q[0].ID == it.Msg.ID
+	i := slices.IndexFunc(q, func(x bot.Outbound) bool { return x.ID == it.Msg.ID })
 	switch o {
 	case outbox.Sent, outbox.Drop:
-		if head {
-			q = q[1:]
+		if i >= 0 {
+			q = slices.Delete(q, i, i+1)
 		}
 	case outbox.Retry:
-		if head {
-			q[0].Attempts++
+		if i >= 0 {
+			q[i].Attempts++
 		}
 	case outbox.OptOut:
 		q = nil

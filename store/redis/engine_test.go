@@ -299,10 +299,10 @@ func TestTwoProcessesAlternatingOnePerson(t *testing.T) {
 	}
 
 	mu.Lock()
-	defer mu.Unlock()
 	if len(handoffs) != 1 || handoffs[0].Kind != bot.KindReferral {
 		t.Fatalf("OnHandoff across both processes: want one referral, got %+v", handoffs)
 	}
+	mu.Unlock()
 	sess := procs[0].session(t, addr)
 	if sess == nil || sess.Status != bot.StatusHandedOff || sess.Referral != handoffs[0].ID {
 		t.Fatalf("session after the referral: %+v", sess)
@@ -313,11 +313,13 @@ func TestTwoProcessesAlternatingOnePerson(t *testing.T) {
 			t.Fatalf("%s: stored referrals %+v, %v", p.name, refs, err)
 		}
 	}
-	// After the referral, either process gives the handed-off note, and no
-	// second referral is made.
-	procs[1].expect(t, addr, "hello?", "link worker has your referral")
-	if len(handoffs) != 1 {
-		t.Fatalf("a second handoff after the referral: %+v", handoffs)
+	// After the referral, either process gives the handed-off note and
+	// passes the message on with the referral; no second referral is made.
+	procs[1].expect(t, addr, "hello?", "passed it to the link team")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handoffs) != 2 || handoffs[1].Kind != bot.KindMessage || handoffs[1].Referral != handoffs[0].ID {
+		t.Fatalf("after the referral: %+v", handoffs)
 	}
 }
 

@@ -45,7 +45,7 @@ return {'ok', head, redis.call('EXISTS', KEYS[3])}
 // KEYS[1] outbox  KEYS[2] olease  KEYS[3] optout
 // ARGV[1] lease token
 // ARGV[2] outcome: sent, drop, retry, optout, defer
-// ARGV[3] the leased reply JSON (compared with the head before changing it)
+// ARGV[3] the leased reply JSON (found by value: an urgent reply may have gone in front)
 // ARGV[4] for retry: the reply JSON with its attempts counted
 // ARGV[5] session TTL ms (the opt-out never expires; the outbox does)
 // Returns the number of replies left, or -1 when the lease was lost.
@@ -54,14 +54,15 @@ if redis.call('GET', KEYS[2]) ~= ARGV[1] then
   return -1
 end
 redis.call('DEL', KEYS[2])
-local head = redis.call('LINDEX', KEYS[1], 0)
+-- Usually the head, but an urgent reply queued meanwhile goes in front.
+local at = redis.call('LPOS', KEYS[1], ARGV[3])
 if ARGV[2] == 'sent' or ARGV[2] == 'drop' then
-  if head == ARGV[3] then
-    redis.call('LPOP', KEYS[1])
+  if at then
+    redis.call('LREM', KEYS[1], 1, ARGV[3])
   end
 elseif ARGV[2] == 'retry' then
-  if head == ARGV[3] then
-    redis.call('LSET', KEYS[1], 0, ARGV[4])
+  if at then
+    redis.call('LSET', KEYS[1], at, ARGV[4])
   end
 elseif ARGV[2] == 'optout' then
   redis.call('DEL', KEYS[1])

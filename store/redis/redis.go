@@ -169,6 +169,9 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encoding reply: %w", err)
 		}
+		if o.Urgent {
+			b = append([]byte("U:"), b...)
+		}
 		args = append(args, b)
 		queued++
 	}

@@ -44,7 +44,10 @@ return {'ok', redis.call('LINDEX', KEYS[2], 0), redis.call('GET', KEYS[1]) or ''
 //	replies (never the opt-out)
 //
 // ARGV[6] lock TTL ms   ARGV[7] referral TTL ms
-// ARGV[8] N, the number of replies to queue, then ARGV[9] … ARGV[8+N] the replies as JSON
+// ARGV[8] N, the number of replies to queue, then ARGV[9] … ARGV[8+N] the replies as JSON;
+//
+//	a reply prefixed "U:" is urgent (crisis signposting) and goes to the front
+//
 // ARGV[9+N], ARGV[10+N], …   referral id, referral JSON pairs to keep
 //
 // Returns {"lost"} when the lock is no longer ours (nothing written),
@@ -68,7 +71,11 @@ elseif ARGV[2] ~= '' then
 end
 local n = tonumber(ARGV[8])
 for i = 9, 8 + n do
-  redis.call('RPUSH', KEYS[7], ARGV[i])
+  if string.sub(ARGV[i], 1, 2) == 'U:' then
+    redis.call('LPUSH', KEYS[7], string.sub(ARGV[i], 3))
+  else
+    redis.call('RPUSH', KEYS[7], ARGV[i])
+  end
 end
 if n > 0 then
   redis.call('PEXPIRE', KEYS[7], ARGV[3])

@@ -178,3 +178,25 @@ func outboxNoLostHint(t *testing.T, open Open) {
 		t.Fatalf("the reply queued during a send: %s", got)
 	}
 }
+
+func outboxUrgentFirst(t *testing.T, open Open) {
+	st := open(t, Options{Outbox: []string{"sms"}})
+	tr := begin(t, st, msg("+1", "1", "hi"))
+	tr.Outbound = []bot.Outbound{reply("a"), reply("b")}
+	commit(t, st, tr)
+	now := time.Now().Add(time.Second)
+	hints, _ := st.Due(ctx, now, 10)
+	it, _ := st.Lease(ctx, hints[0], now, time.Minute)
+	// While "a" is being sent, a turn queues crisis signposting.
+	tr = begin(t, st, msg("+1", "2", "risk"))
+	crisis := reply("crisis")
+	crisis.Urgent = true
+	tr.Outbound = []bot.Outbound{crisis, reply("c")}
+	commit(t, st, tr)
+	if err := st.Finish(ctx, it, outbox.Sent, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(sendAll(t, st, now.Add(time.Second))); got != "[crisis b c]" {
+		t.Fatalf("order after an urgent reply: %s", got)
+	}
+}

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Open) {
 		{"OutboxRetryAndLeaseExpiry", outboxRetryAndLeaseExpiry},
 		{"OutboxOptOutAndErase", outboxOptOutAndErase},
 		{"OutboxNoLostHint", outboxNoLostHint},
+		{"OutboxUrgentFirst", outboxUrgentFirst},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
