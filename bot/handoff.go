@@ -3,8 +3,11 @@ package bot
 import (
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -55,6 +58,11 @@ type Handoff struct {
 	Assignee  string    `json:"assignee,omitempty"`  // the link worker who claimed it
 	ClaimedAt time.Time `json:"claimed_at,omitzero"` // when it was claimed
 	Outcome   string    `json:"outcome,omitempty"`   // recorded by the link worker
+	OutcomeAt time.Time `json:"outcome_at,omitzero"`
+
+	Delivered  map[string]string `json:"delivered,omitempty"`  // notifier name → the provider's id of what it sent
+	Escalated  int               `json:"escalated,omitempty"`  // how many times it was re-notified unclaimed
+	NotifiedAt time.Time         `json:"notified_at,omitzero"` // first delivered to a link worker
 }
 
 // Person returns the hashed person id a handoff id carries ("r-<person>-<rand>"),
@@ -69,12 +77,15 @@ func Person(id string) (string, bool) {
 
 // handoffID returns a new id for a handoff of kind about the person hashed as person.
 func handoffID(kind, person string) string {
-	return kind[:1] + "-" + person + "-" + strings.TrimPrefix(newID(""), "")[:12]
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return kind[:1] + "-" + person + "-" + hex.EncodeToString(b[:])
 }
 
 // HandoffAnswer is one answer as the link worker sees it.
 type HandoffAnswer struct {
 	Name     string `json:"name"`
+	Type     string `json:"type"` // the answer type: phone and email answers are contact details
 	Question string `json:"question"`
 	Raw      string `json:"raw"`
 	Value    string `json:"value"`
@@ -98,9 +109,18 @@ func (h Handoff) String() string {
 	return b.String()
 }
 
-// newID returns a random id with a prefix, e.g. "r_k3j…".
+// idPrefix makes this process's ids unique among processes; idSeq makes
+// them unique within it. Cheaper than reading crypto/rand for every reply.
+var (
+	idPrefix = func() string {
+		var b [10]byte
+		_, _ = rand.Read(b[:])
+		return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	}()
+	idSeq atomic.Uint64
+)
+
+// newID returns an id unique across processes, e.g. "o_k3j…x-1f".
 func newID(prefix string) string {
-	var b [10]byte
-	_, _ = rand.Read(b[:])
-	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	return prefix + idPrefix + "-" + strconv.FormatUint(idSeq.Add(1), 36)
 }

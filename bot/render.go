@@ -14,6 +14,7 @@ var errTooManySteps = errors.New("too many steps in one turn")
 // reply collects the paragraphs of one turn into one message, so a person
 // gets one text per turn (plus any crisis message, sent first).
 type reply struct {
+	buf     [4]string // backs parts: a turn's reply has a few paragraphs
 	parts   []string
 	options []Option
 	multi   bool
@@ -75,7 +76,7 @@ func (ts *turnState) lookup(name string) string {
 	case "min_age":
 		return answer.Value{Type: answer.Number, Number: ts.e.o.MinAge}.String()
 	}
-	a, ok := s.Answers[name]
+	a, ok := s.Lookup(name)
 	if !ok || a.Value.Skipped {
 		return "–"
 	}
@@ -124,7 +125,7 @@ func (ts *turnState) env(st *flows.Step) map[string]any {
 		if vi.Builtin {
 			return
 		}
-		if a, ok := s.Answers[vi.Name]; ok && !a.Value.Skipped {
+		if a, ok := s.Lookup(vi.Name); ok && !a.Value.Skipped {
 			env[vi.Name] = a.Value.Any()
 		} else {
 			env[vi.Name] = answer.Zero(vi.Type)
@@ -143,10 +144,10 @@ func (ts *turnState) handoff(kind, message string) Handoff {
 	h := Handoff{ID: handoffID(kind, ts.e.Hash(s.Key())), Kind: kind, Urgency: UrgencyRoutine,
 		Channel: s.Channel, Address: s.Address, Flow: s.Flow, Version: s.Version,
 		Source: s.Source, Language: s.Language, Created: ts.e.o.Now(), Message: message, Status: StatusNew}
-	if a, ok := s.Answers["consent"]; ok {
+	if a, ok := s.Lookup("consent"); ok {
 		h.Consent = a.Value.Bool
 	}
-	if a, ok := s.Answers["support"]; ok && f != nil && !a.Value.Skipped {
+	if a, ok := s.Lookup("support"); ok && f != nil && !a.Value.Skipped {
 		ids := a.Value.IDs
 		if a.Value.Type == answer.Choice {
 			ids = []string{a.Value.Text}
@@ -165,11 +166,11 @@ func (ts *turnState) handoff(kind, message string) Handoff {
 		def := f.DefaultLanguage()
 		for _, id := range f.Order {
 			st := f.Steps[id]
-			a, ok := s.Answers[st.Save]
+			a, ok := s.Lookup(st.Save)
 			if st.Save == "" || !ok || a.Step != st.ID {
 				continue
 			}
-			h.Answers = append(h.Answers, HandoffAnswer{Name: st.Save,
+			h.Answers = append(h.Answers, HandoffAnswer{Name: st.Save, Type: string(st.Answer.Type),
 				Question: flows.Render(st.Ask.In(def, def), ts.lookup), Raw: a.Raw,
 				Value: displayValue(f, def, a)})
 		}

@@ -19,27 +19,27 @@ const (
 
 // Session is one person's conversation state, saved after every turn.
 type Session struct {
-	Channel  string                 `json:"c"`
-	Address  string                 `json:"a"`
-	Flow     string                 `json:"f"`
-	Version  int                    `json:"v"`
-	Step     string                 `json:"s"`
-	Status   Status                 `json:"st"`
-	Language string                 `json:"l,omitempty"`
-	Source   string                 `json:"src,omitempty"`
-	Answers  map[string]SavedAnswer `json:"ans,omitempty"`
-	ReturnTo string                 `json:"ret,omitempty"` // a review step to come back to after this answer
-	Confirm  string                 `json:"cf,omitempty"`  // a pending confirmation ("delete")
-	Risks    []Risk                 `json:"rk,omitempty"`
-	Referral string                 `json:"ref,omitempty"` // the referral id once handed off
-	Worker   string                 `json:"wk,omitempty"`  // the first name of the link worker who claimed it
-	NotedAt  int64                  `json:"nat,omitempty"` // when the "a link worker has your referral" note was last sent, unix ms
-	Turn     int64                  `json:"n"`             // increments every turn
-	RemindAt int64                  `json:"ra,omitempty"`  // the pending no-reply reminder, unix ms (0: none)
-	Reminded bool                   `json:"rd,omitempty"`  // the one reminder was sent
-	CloseAt  int64                  `json:"xa,omitempty"`  // the pending expiry notice, unix ms (0: none)
-	Started  time.Time              `json:"t0"`
-	Updated  time.Time              `json:"t1"`
+	Channel  string        `json:"c"`
+	Address  string        `json:"a"`
+	Flow     string        `json:"f"`
+	Version  int           `json:"v"`
+	Step     string        `json:"s"`
+	Status   Status        `json:"st"`
+	Language string        `json:"l,omitempty"`
+	Source   string        `json:"src,omitempty"`
+	Answers  []SavedAnswer `json:"ans,omitempty"` // in the order first given
+	ReturnTo string        `json:"ret,omitempty"` // a review step to come back to after this answer
+	Confirm  string        `json:"cf,omitempty"`  // a pending confirmation ("delete")
+	Risks    []Risk        `json:"rk,omitempty"`
+	Referral string        `json:"ref,omitempty"` // the referral id once handed off
+	Worker   string        `json:"wk,omitempty"`  // the first name of the link worker who claimed it
+	NotedAt  int64         `json:"nat,omitempty"` // when the "a link worker has your referral" note was last sent, unix ms
+	Turn     int64         `json:"n"`             // increments every turn
+	RemindAt int64         `json:"ra,omitempty"`  // the pending no-reply reminder, unix ms (0: none)
+	Reminded bool          `json:"rd,omitempty"`  // the one reminder was sent
+	CloseAt  int64         `json:"xa,omitempty"`  // the pending expiry notice, unix ms (0: none)
+	Started  time.Time     `json:"t0"`
+	Updated  time.Time     `json:"t1"`
 }
 
 // Key is the session's conversation key.
@@ -47,6 +47,7 @@ func (s *Session) Key() string { return ConversationKey(s.Channel, s.Address) }
 
 // SavedAnswer is one answer kept under its `save` name.
 type SavedAnswer struct {
+	Name  string       `json:"k"`
 	Step  string       `json:"p"`
 	Raw   string       `json:"r"`
 	Value answer.Value `json:"v"`
@@ -65,12 +66,40 @@ func (s *Session) Clone() *Session {
 	}
 	c := *s
 	if s.Answers != nil {
-		c.Answers = make(map[string]SavedAnswer, len(s.Answers))
-		for k, a := range s.Answers {
-			a.Value.IDs = slices.Clone(a.Value.IDs)
-			c.Answers[k] = a
+		// Room for one more: most turns save an answer.
+		c.Answers = append(make([]SavedAnswer, 0, len(s.Answers)+1), s.Answers...)
+		for i := range c.Answers {
+			c.Answers[i].Value.IDs = slices.Clone(c.Answers[i].Value.IDs)
 		}
 	}
 	c.Risks = slices.Clone(s.Risks)
 	return &c
+}
+
+// Lookup returns the answer saved under name. A session keeps a handful of
+// answers, so a slice beats a map (cheaper to copy, smaller in Redis).
+func (s *Session) Lookup(name string) (SavedAnswer, bool) {
+	for _, a := range s.Answers {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return SavedAnswer{}, false
+}
+
+// Answer returns the answer saved under name (the zero value when none).
+func (s *Session) Answer(name string) SavedAnswer {
+	a, _ := s.Lookup(name)
+	return a
+}
+
+// Save keeps a under its name, replacing an earlier answer of that name.
+func (s *Session) Save(a SavedAnswer) {
+	for i := range s.Answers {
+		if s.Answers[i].Name == a.Name {
+			s.Answers[i] = a
+			return
+		}
+	}
+	s.Answers = append(s.Answers, a)
 }

@@ -56,10 +56,7 @@ func (ts *turnState) answer(ctx context.Context, text string, readable bool) {
 		return
 	}
 	if st.Save != "" {
-		if s.Answers == nil {
-			s.Answers = make(map[string]SavedAnswer, 8)
-		}
-		s.Answers[st.Save] = SavedAnswer{Step: st.ID, Raw: raw, Value: v}
+		s.Save(SavedAnswer{Name: st.Save, Step: st.ID, Raw: raw, Value: v})
 		if st.Save == "language" && st.Answer.Type == answer.Choice {
 			s.Language = pickLanguage(f, v.Text, s.Language)
 			ts.lang = s.Language
@@ -176,6 +173,9 @@ func (ts *turnState) say(text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
+	if ts.reply.parts == nil {
+		ts.reply.parts = ts.reply.buf[:0]
+	}
 	ts.reply.parts = append(ts.reply.parts, text)
 }
 
@@ -237,6 +237,6 @@ func (ts *turnState) answered(step string) bool {
 	if st == nil || st.Save == "" {
 		return false
 	}
-	_, ok := ts.s.Answers[st.Save]
+	_, ok := ts.s.Lookup(st.Save)
 	return ok
 }

@@ -70,7 +70,8 @@ func isControl(r rune) bool {
 // globalWord returns the global word a message is (or ""), and the argument
 // of a Telegram-style command ("/start oakwood" → start, oakwood).
 func globalWord(text string) (word, arg string) {
-	if len(text) > 40 {
+	// A command may carry a deep-link payload of up to 64 characters.
+	if len(text) > 40 && !(strings.HasPrefix(text, "/") && len(text) <= 100) {
 		return "", ""
 	}
 	t := strings.TrimPrefix(text, "/")

@@ -118,6 +118,8 @@ type Telegram struct {
 	// a matching X-Telegram-Bot-Api-Secret-Token header are refused. 1–256
 	// characters of A–Z, a–z, 0–9, _ and - (TELEGRAM_WEBHOOK_SECRET). Secret.
 	WebhookSecret string `yaml:"webhook_secret"`
+	// BotUsername is the bot's @username (without @), for deep links.
+	BotUsername string `yaml:"bot_username"`
 }
 
 // Handoff says where referrals and urgent alerts go.

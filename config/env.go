@@ -57,6 +57,8 @@ func EnvTable() []EnvVar {
 			Meaning: "Replace curly quotes, dashes and ellipses with GSM-7 ones in SMS, so a message does not fall into UCS-2 (70 characters a segment)."},
 		{Name: "TELEGRAM_BOT_TOKEN", Key: "telegram.bot_token", Secret: true,
 			Meaning: "Bot token from @BotFather; enables Telegram."},
+		{Name: "TELEGRAM_BOT_USERNAME", Key: "telegram.bot_username",
+			Meaning: "The bot's @username without the @, for school links (t.me/<username>?start=<code>); when empty, signpost links asks Telegram with the token."},
 		{Name: "TELEGRAM_API_URL", Key: "telegram.api_url", Default: "https://api.telegram.org",
 			Meaning: "Base URL of the Bot API; the app appends /bot<token>/<method>."},
 		{Name: "TELEGRAM_MODE", Key: "telegram.mode",

@@ -782,7 +782,7 @@ func TestMedia(t *testing.T) {
 	if got := h.wait(addr, 4)[3].Body; !strings.Contains(got, "share your answers") {
 		t.Fatalf("reply to two pictures with \"15\":\n%s", got)
 	}
-	if s := h.session(addr); s == nil || s.Answers["age"].Raw != "15" {
+	if s := h.session(addr); s == nil || s.Answer("age").Raw != "15" {
 		t.Fatalf("session = %+v", s)
 	}
 }
@@ -809,7 +809,7 @@ func TestLongAndInvalidBodies(t *testing.T) {
 	h.expect(addr, "   ", "didn't get any words", "what matters to you")
 	// Valid words among broken bytes still count.
 	h.expect(addr, "I want a job\xff", "help with")
-	if got := h.session(addr).Answers["story"].Raw; got != "I want a job" {
+	if got := h.session(addr).Answer("story").Raw; got != "I want a job" {
 		t.Errorf("story saved as %q", got)
 	}
 }

@@ -18,6 +18,14 @@ type API interface {
 	// SendMessage sends text to a chat with an optional inline keyboard and
 	// returns the new message's id (sendMessage).
 	SendMessage(ctx context.Context, chatID int64, text string, kb *Keyboard) (messageID int, err error)
+	// SendReply sends text to a chat as a reply to the chat's message
+	// replyTo, with an optional inline keyboard, and returns the new
+	// message's id (sendMessage with reply_parameters). When replyTo no
+	// longer exists the text is still sent, just not as a reply.
+	SendReply(ctx context.Context, chatID int64, replyTo int, text string, kb *Keyboard) (messageID int, err error)
+	// EditText replaces the text of a message the bot sent and its inline
+	// keyboard (nil: removes it) (editMessageText).
+	EditText(ctx context.Context, chatID int64, messageID int, text string, kb *Keyboard) error
 	// AnswerCallback acknowledges a button press, with an optional toast
 	// (answerCallbackQuery).
 	AnswerCallback(ctx context.Context, callbackID, text string) error

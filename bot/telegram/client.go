@@ -90,6 +90,64 @@ func (c *Client) SendMessage(ctx context.Context, chatID int64, text string, kb 
 	return sent.MessageID, nil
 }
 
+// SendReply sends text to a chat as a reply to the message replyTo, with
+// an optional inline keyboard. It uses reply_parameters (Bot API 7.0),
+// which replaced reply_to_message_id, with allow_sending_without_reply so
+// that a deleted original does not stop the message. The library predates
+// reply_parameters, so the parameters are built here.
+func (c *Client) SendReply(ctx context.Context, chatID int64, replyTo int, text string, kb *Keyboard) (int, error) {
+	params := tgbotapi.Params{"text": text}
+	params.AddNonZero64("chat_id", chatID)
+	if err := params.AddInterface("reply_markup", inlineMarkup(kb)); err != nil {
+		return 0, fmt.Errorf("encoding keyboard: %w", err)
+	}
+	if replyTo != 0 {
+		reply := replyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
+		if err := params.AddInterface("reply_parameters", reply); err != nil {
+			return 0, fmt.Errorf("encoding reply parameters: %w", err)
+		}
+	}
+	var sent tgbotapi.Message
+	err := c.do(ctx, c.hc, func(b *tgbotapi.BotAPI) error {
+		// Spec: https://core.telegram.org/bots/api#sendmessage
+		// and https://core.telegram.org/bots/api#replyparameters
+		resp, err := b.MakeRequest("sendMessage", params)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(resp.Result, &sent)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return sent.MessageID, nil
+}
+
+// replyParameters is the Bot API's ReplyParameters object, in the part
+// Signpost uses.
+type replyParameters struct {
+	MessageID                int  `json:"message_id"`
+	AllowSendingWithoutReply bool `json:"allow_sending_without_reply,omitempty"`
+}
+
+// EditText replaces the text of a message the bot sent, and its inline
+// keyboard; nil (or no rows) removes the keyboard.
+func (c *Client) EditText(ctx context.Context, chatID int64, messageID int, text string, kb *Keyboard) error {
+	edit := tgbotapi.EditMessageTextConfig{
+		BaseEdit: tgbotapi.BaseEdit{
+			ChatID:      chatID,
+			MessageID:   messageID,
+			ReplyMarkup: inlineMarkup(kb), // nil: reply_markup is left out, which removes the keyboard
+		},
+		Text: text,
+	}
+	return c.do(ctx, c.hc, func(b *tgbotapi.BotAPI) error {
+		// Spec: https://core.telegram.org/bots/api#editmessagetext
+		_, err := b.Request(edit)
+		return err
+	})
+}
+
 // AnswerCallback acknowledges a button press, with an optional toast.
 func (c *Client) AnswerCallback(ctx context.Context, callbackID, text string) error {
 	return c.do(ctx, c.hc, func(b *tgbotapi.BotAPI) error {

@@ -439,7 +439,7 @@ func TestChoiceButtons(t *testing.T) {
 	}
 	h.expect("In your own words")
 	s := h.session()
-	if got := s.Answers["heard"].Raw; got != "friend" || s.Step != "story" {
+	if got := s.Answer("heard").Raw; got != "friend" || s.Step != "story" {
 		t.Fatalf("answer %q at step %s", got, s.Step)
 	}
 
@@ -453,7 +453,7 @@ func TestChoiceButtons(t *testing.T) {
 	if len(h.fake.Sent()) != sent || len(h.fake.Edits()) != 1 {
 		t.Fatal("a stale press sent or edited something")
 	}
-	if s := h.session(); s.Answers["heard"].Raw != "friend" || s.Step != "story" || s.Turn != turn+1 {
+	if s := h.session(); s.Answer("heard").Raw != "friend" || s.Step != "story" || s.Turn != turn+1 {
 		t.Fatalf("a stale press changed the session: %+v", s)
 	}
 	if before+1 != sent {
@@ -502,7 +502,7 @@ func TestChoicesTogglesAndDone(t *testing.T) {
 	h.press(q.MessageID, "d|support")
 	h.expect("fits you best")
 	s := h.session()
-	if got := s.Answers["support"].Value.IDs; !slices.Equal(got, []string{"money", "work"}) {
+	if got := s.Answer("support").Value.IDs; !slices.Equal(got, []string{"money", "work"}) {
 		t.Fatalf("support answer %v", got)
 	}
 	if last := h.fake.Edits(); last[len(last)-1].MessageID != q.MessageID || last[len(last)-1].Keyboard != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/signpost-app/signpost/bot/outbox"
 	"github.com/signpost-app/signpost/bot/sms"
 	"github.com/signpost-app/signpost/bot/sms/twilio"
+	"github.com/signpost-app/signpost/bot/telegram"
 	"github.com/signpost-app/signpost/config"
 	"github.com/signpost-app/signpost/server"
 )
@@ -22,6 +24,9 @@ func outboxChannels(cfg config.Config) []string {
 	var chans []string
 	if cfg.SMSEnabled() {
 		chans = append(chans, bot.ChannelSMS)
+	}
+	if cfg.TelegramEnabled() {
+		chans = append(chans, bot.ChannelTelegram)
 	}
 	return chans
 }
@@ -37,7 +42,7 @@ type channelParts struct {
 
 // setupChannels registers the enabled channels' webhooks and returns the
 // outbox dispatcher with their senders.
-func setupChannels(cfg config.Config, p channelParts) (*outbox.Dispatcher, error) {
+func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*outbox.Dispatcher, error) {
 	senders := map[string]outbox.Sender{}
 	var disp *outbox.Dispatcher
 	wake := func() { disp.Wake() }
@@ -62,6 +67,28 @@ func setupChannels(cfg config.Config, p channelParts) (*outbox.Dispatcher, error
 		sms.NewWebhooks(sms.Options{Engine: p.eng, AuthToken: cfg.Twilio.AuthToken, PublicURL: cfg.Server.PublicURL,
 			Keywords: keywords, Wake: wake, Logger: p.log, Salt: p.salt, Registry: p.reg}).Register(p.srv)
 		p.log.Info("sms enabled", "sender", strings.HasPrefix(from, "MG"))
+	}
+	if cfg.TelegramEnabled() {
+		client, err := telegram.NewClient(cfg.Telegram.BotToken, cfg.Telegram.APIURL, 10*time.Second)
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %w", err)
+		}
+		senders[bot.ChannelTelegram] = &telegram.Sender{API: client}
+		o := telegram.Options{Engine: p.eng, API: client, Secret: cfg.Telegram.WebhookSecret, Wake: wake,
+			Logger: p.log, Salt: p.salt, Registry: p.reg}
+		if cfg.TelegramMode() == config.TelegramWebhook {
+			telegram.NewWebhook(o).Register(p.srv)
+			if err := telegram.Setup(ctx, client, cfg.Server.PublicURL, cfg.Telegram.WebhookSecret); err != nil {
+				return nil, fmt.Errorf("registering the telegram webhook: %w", err)
+			}
+		} else {
+			go func() {
+				if err := telegram.RunPolling(ctx, o); err != nil && ctx.Err() == nil {
+					p.log.Error("telegram polling stopped", "error", err)
+				}
+			}()
+		}
+		p.log.Info("telegram enabled", "mode", cfg.TelegramMode())
 	}
 	disp = outbox.New(outbox.Options{Store: p.st, Senders: senders, Limiter: p.st.NewLimiter(),
 		Logger: p.log, Salt: p.salt, Registry: p.reg, Every: 250 * time.Millisecond})

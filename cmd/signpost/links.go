@@ -132,8 +132,11 @@ func botUsername(ctx context.Context, cfg config.Config, flagged string) (string
 	if flagged != "" {
 		return strings.TrimPrefix(flagged, "@"), nil
 	}
+	if cfg.Telegram.BotUsername != "" {
+		return strings.TrimPrefix(cfg.Telegram.BotUsername, "@"), nil
+	}
 	if !cfg.TelegramEnabled() {
-		return "", errors.New("no bot username: pass --bot NAME (the bot's @username) or set TELEGRAM_BOT_TOKEN")
+		return "", errors.New("no bot username: pass --bot NAME (the bot's @username), set TELEGRAM_BOT_USERNAME, or set TELEGRAM_BOT_TOKEN")
 	}
 	client, err := telegram.NewClient(cfg.Telegram.BotToken, cfg.Telegram.APIURL, 10*time.Second)
 	if err != nil {

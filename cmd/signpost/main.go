@@ -22,6 +22,8 @@ Usage:
   signpost flows validate [DIR]               check every flow; exit 1 with file:line errors
   signpost flows graph [--dir DIR] ID         print a flow as a Mermaid diagram
   signpost flows test [DIR]                   run the example conversations beside the flows
+  signpost links SOURCE|--all [--bot NAME] [--svg] [--out DIR]
+                                              print a source's Telegram link, SMS keyword and QR poster code
   signpost version                            print the version
 
 Every command takes --config FILE (YAML); environment variables override it.
@@ -48,6 +50,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = chatCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "flows":
 		return flowsCmd(ctx, args[1:], stdout, stderr)
+	case "links":
+		err = linksCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "signpost", version)
 		return 0

@@ -89,7 +89,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := server.New(server.Options{Addr: cfg.Server.Addr, Logger: log, Registry: reg,
 		Ready: func(ctx context.Context) error { return st.Ping(ctx) }})
-	disp, err := setupChannels(cfg, channelParts{eng: eng, st: st, srv: srv, reg: reg, log: log, salt: hashSalt})
+	disp, err := setupChannels(ctx, cfg, channelParts{eng: eng, st: st, srv: srv, reg: reg, log: log, salt: hashSalt})
 	if err != nil {
 		return err
 	}

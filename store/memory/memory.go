@@ -39,6 +39,10 @@ type Store struct {
 	outbox   map[string][]bot.Outbound
 	outq     map[string]float64 // person → when their outbox is due (unix ms)
 	oleases  map[string]olease
+	queue    []*qentry // the handoff queue
+	dead     []map[string]any
+	links    map[string]string
+	seq      uint64
 	tokens   uint64
 	ops      int
 }
@@ -76,7 +80,7 @@ func New(o Options) *Store {
 	return &Store{o: o, sessions: map[string]entry{}, dedupe: map[string]time.Time{},
 		optouts: map[string]bool{}, inbox: map[string][]bot.Inbound{}, locks: map[string]lock{},
 		timers: map[string]time.Time{}, outbox: map[string][]bot.Outbound{}, outq: map[string]float64{},
-		oleases: map[string]olease{}}
+		oleases: map[string]olease{}, links: map[string]string{}}
 }
 
 // Ping reports the store healthy; it is always reachable.
@@ -146,7 +150,8 @@ func (m *Store) Commit(_ context.Context, t *bot.Turn) (*bot.Turn, error) {
 		m.sessions[key] = entry{s: t.Session, expires: now.Add(m.o.SessionTTL)}
 	}
 	m.handoffs = append(m.handoffs, t.Handoffs...)
-	m.queue(key, t, now)
+	m.enqueue(t.Handoffs)
+	m.queueReplies(key, t, now)
 	for _, kind := range bot.TimerKinds {
 		delete(m.timers, bot.TimerMember(kind, t.Msg.Channel, t.Msg.Address))
 	}

@@ -19,9 +19,9 @@ type olease struct {
 	until time.Time
 }
 
-// queue saves a turn's replies in the person's outbox when their channel
+// queueReplies saves a turn's replies in the person's outbox when their channel
 // is delivered from the outbox. m.mu is held.
-func (m *Store) queue(key string, t *bot.Turn, now time.Time) {
+func (m *Store) queueReplies(key string, t *bot.Turn, now time.Time) {
 	if t.Erase {
 		delete(m.outbox, key)
 	}

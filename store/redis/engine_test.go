@@ -524,7 +524,7 @@ func TestRestartResumes(t *testing.T) {
 			return n == 1
 		})
 		sess := b.session(t, addr)
-		if sess == nil || sess.Step != "heard" || sess.Answers["name"].Raw != "Sam" || sess.Turn != 5 {
+		if sess == nil || sess.Step != "heard" || sess.Answer("name").Raw != "Sam" || sess.Turn != 5 {
 			t.Fatalf("after resuming: %+v", sess)
 		}
 		b.expect(t, addr, "2", "what matters")
@@ -562,7 +562,7 @@ func TestRedisRestartWithAppendOnly(t *testing.T) {
 			if err := p.st.Ping(ctx); err != nil {
 				t.Fatalf("Ping after the restart, same client: %v", err)
 			}
-			if sess := p.session(t, addr); sess == nil || sess.Step != "story" || sess.Answers["name"].Raw != "Sam" {
+			if sess := p.session(t, addr); sess == nil || sess.Step != "story" || sess.Answer("name").Raw != "Sam" {
 				t.Fatalf("session after the restart: %+v", sess)
 			}
 			for _, step := range fullPath[6:readBack] {
@@ -703,7 +703,11 @@ func TestDeleteLeavesNothing(t *testing.T) {
 		if got := scanKeys(t, p.c, p.st.PersonPattern(conv)); !slices.Equal(got, want) {
 			t.Errorf("keys about the person after DELETE: %v, want %v", got, want)
 		}
-		if got := scanKeys(t, p.c, s.prefix+"*"); !slices.Equal(got, want) {
+		// The global handoff stream may still hold entries naming the
+		// erased referral by its pseudonymous id (no personal data): the
+		// handoff dispatcher drops them when it finds the record gone.
+		got := slices.DeleteFunc(scanKeys(t, p.c, s.prefix+"*"), func(k string) bool { return k == s.prefix+"handoffs" })
+		if !slices.Equal(got, want) {
 			t.Errorf("keys under the prefix after DELETE: %v, want %v", got, want)
 		}
 		members, err := p.c.ZRange(ctx, s.prefix+"timers", 0, -1).Result()

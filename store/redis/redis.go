@@ -198,6 +198,9 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 			pipe.ZRem(ctx, s.timersKey(), member)
 		}
 	}
+	// Handoff queue entries go just before the script: a committed
+	// referral always has its entry (see handoff.go).
+	s.enqueueHandoffs(ctx, pipe, t.Handoffs)
 	cmd := commitScript.EvalSha(ctx, pipe, scriptKeys, args...)
 	if queued > 0 {
 		// After the script: a hint for the dispatchers (see outbox.go).

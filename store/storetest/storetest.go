@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/bot/handoff"
 	"github.com/signpost-app/signpost/bot/outbox"
 )
 
@@ -20,6 +21,8 @@ type Store interface {
 	bot.TimerStore
 	bot.Orphans
 	outbox.Store
+	handoff.Queue
+	handoff.Records
 	Session(ctx context.Context, key string) (*bot.Session, error)
 	OptedOut(ctx context.Context, key string) (bool, error)
 	Referrals(ctx context.Context, key string) ([]bot.Handoff, error)
@@ -55,6 +58,8 @@ func Run(t *testing.T, open Open) {
 		{"OutboxOptOutAndErase", outboxOptOutAndErase},
 		{"OutboxNoLostHint", outboxNoLostHint},
 		{"OutboxUrgentFirst", outboxUrgentFirst},
+		{"HandoffQueue", handoffQueue},
+		{"HandoffRecords", handoffRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -69,7 +74,7 @@ func msg(addr, id, text string) bot.Inbound {
 
 func sess(addr, step string) *bot.Session {
 	return &bot.Session{Channel: "sms", Address: addr, Flow: "f", Version: 1, Step: step, Status: bot.StatusActive,
-		Answers: map[string]bot.SavedAnswer{"name": {Step: "name", Raw: "Sam"}}}
+		Answers: []bot.SavedAnswer{{Name: "name", Step: "name", Raw: "Sam"}}}
 }
 
 func begin(t *testing.T, st Store, in bot.Inbound) *bot.Turn {
@@ -103,7 +108,7 @@ func roundTrip(t *testing.T, open Open) {
 		t.Fatalf("unexpected next turn %+v", next)
 	}
 	tr = begin(t, st, msg("+1", "m2", "again"))
-	if tr.Session == nil || tr.Session.Step != "age" || tr.Session.Answers["name"].Raw != "Sam" {
+	if tr.Session == nil || tr.Session.Step != "age" || tr.Session.Answer("name").Raw != "Sam" {
 		t.Fatalf("loaded %+v", tr.Session)
 	}
 	commit(t, st, tr)

@@ -6,8 +6,9 @@
 // matching HTTP status. It records every call, queues updates for
 // getUpdates, and injects faults in request order.
 //
-// Methods implemented: getMe, sendMessage, answerCallbackQuery,
-// editMessageReplyMarkup, setWebhook, deleteWebhook, getWebhookInfo,
+// Methods implemented: getMe, sendMessage (with reply_parameters or the
+// older reply_to_message_id), answerCallbackQuery, editMessageReplyMarkup,
+// editMessageText, setWebhook, deleteWebhook, getWebhookInfo,
 // setMyCommands, getUpdates. Any other method answers 404 "Not Found", as
 // Telegram does.
 package tgfake
@@ -69,6 +70,7 @@ type update struct {
 // message is a message the fake sent, kept so edits can be checked.
 type message struct {
 	chatID int64
+	text   string
 	markup string // the reply_markup JSON, "" for none
 }
 

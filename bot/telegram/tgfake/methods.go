@@ -62,6 +62,8 @@ func (f *Fake) handle(method string, p url.Values) (any, *apiError) {
 		return true, nil
 	case "editMessageReplyMarkup":
 		return f.editMessageReplyMarkup(p)
+	case "editMessageText":
+		return f.editMessageText(p)
 	case "setWebhook":
 		return f.setWebhook(p)
 	case "deleteWebhook":
@@ -108,10 +110,68 @@ func (f *Fake) sendMessage(p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	if _, aerr := replyTo(p); aerr != nil {
+		return nil, aerr
+	}
 	id := f.nextMsgID
 	f.nextMsgID++
-	f.messages[id] = message{chatID: chatID, markup: markup}
+	f.messages[id] = message{chatID: chatID, text: text, markup: markup}
 	return messageJSON(id, chatID, text, markup, false), nil
+}
+
+// replyTo reads the message a sendMessage replies to: reply_parameters'
+// message_id (Bot API 7.0), else the older reply_to_message_id; 0 for
+// none. The fake does not check that the message exists, as if every
+// call set allow_sending_without_reply.
+func replyTo(p url.Values) (int, *apiError) {
+	if raw := p.Get("reply_parameters"); raw != "" {
+		var rp struct {
+			MessageID int `json:"message_id"`
+		}
+		if err := json.Unmarshal([]byte(raw), &rp); err != nil {
+			return 0, badRequest("Bad Request: can't parse reply parameters JSON object")
+		}
+		if rp.MessageID == 0 {
+			return 0, badRequest(errNoMessageID)
+		}
+		return rp.MessageID, nil
+	}
+	id, _ := strconv.Atoi(p.Get("reply_to_message_id"))
+	return id, nil
+}
+
+// editMessageText answers editMessageText for a chat's message. Like
+// Telegram, leaving reply_markup out removes the inline keyboard.
+func (f *Fake) editMessageText(p url.Values) (any, *apiError) {
+	chatID, err := strconv.ParseInt(p.Get("chat_id"), 10, 64)
+	if err != nil || chatID == 0 {
+		return nil, badRequest(errChatNotFound)
+	}
+	id, _ := strconv.Atoi(p.Get("message_id"))
+	if id == 0 {
+		return nil, badRequest(errNoMessageID)
+	}
+	text := p.Get("text")
+	switch n := len(utf16.Encode([]rune(text))); {
+	case n == 0:
+		return nil, badRequest(errEmptyText)
+	case n > maxText:
+		return nil, badRequest(errTooLong)
+	}
+	markup, aerr := normaliseMarkup(p.Get("reply_markup"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	// As for editMessageReplyMarkup: only the fake's own messages are
+	// checked.
+	if m, ok := f.messages[id]; ok && m.chatID == chatID {
+		if m.text == text && m.markup == markup {
+			return nil, badRequest(errNotModified)
+		}
+		m.text, m.markup = text, markup
+		f.messages[id] = m
+	}
+	return messageJSON(id, chatID, text, markup, true), nil
 }
 
 func (f *Fake) editMessageReplyMarkup(p url.Values) (any, *apiError) {

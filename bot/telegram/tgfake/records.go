@@ -17,6 +17,7 @@ type SentMessage struct {
 	Text      string
 	Keyboard  [][]Button // nil without an inline keyboard
 	MessageID int        // the id the fake gave the message
+	ReplyTo   int        // the message it replies to (reply_parameters or reply_to_message_id); 0 for none
 }
 
 // CallbackAnswer is a successful answerCallbackQuery call.
@@ -30,6 +31,14 @@ type Edit struct {
 	ChatID    int64
 	MessageID int
 	Keyboard  [][]Button // nil: the keyboard was removed
+}
+
+// TextEdit is a successful editMessageText call.
+type TextEdit struct {
+	ChatID    int64
+	MessageID int
+	Text      string
+	Keyboard  [][]Button // nil: the message has no keyboard now
 }
 
 // Command is one entry of setMyCommands, in Telegram's JSON shape.
@@ -50,11 +59,13 @@ func (f *Fake) Sent() []SentMessage {
 		}
 		_ = json.Unmarshal(c.Result, &msg)
 		chatID, _ := strconv.ParseInt(c.Params.Get("chat_id"), 10, 64)
+		reply, _ := replyTo(c.Params)
 		out = append(out, SentMessage{
 			ChatID:    chatID,
 			Text:      c.Params.Get("text"),
 			Keyboard:  keyboard(c.Params.Get("reply_markup")),
 			MessageID: msg.MessageID,
+			ReplyTo:   reply,
 		})
 	}
 	return out
@@ -83,6 +94,33 @@ func (f *Fake) Edits() []Edit {
 		out = append(out, Edit{ChatID: chatID, MessageID: id, Keyboard: keyboard(c.Params.Get("reply_markup"))})
 	}
 	return out
+}
+
+// TextEdits returns the successful editMessageText calls in order.
+func (f *Fake) TextEdits() []TextEdit {
+	var out []TextEdit
+	for _, c := range f.Calls("editMessageText") {
+		if !c.OK() {
+			continue
+		}
+		chatID, _ := strconv.ParseInt(c.Params.Get("chat_id"), 10, 64)
+		id, _ := strconv.Atoi(c.Params.Get("message_id"))
+		out = append(out, TextEdit{ChatID: chatID, MessageID: id, Text: c.Params.Get("text"), Keyboard: keyboard(c.Params.Get("reply_markup"))})
+	}
+	return out
+}
+
+// Message returns the text and inline keyboard that a message the fake
+// sent has now, after any edits; ok is false for a message it did not
+// send.
+func (f *Fake) Message(messageID int) (text string, kb [][]Button, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, ok := f.messages[messageID]
+	if !ok {
+		return "", nil, false
+	}
+	return m.text, keyboard(m.markup), true
 }
 
 // Webhook returns the webhook now set ("" after deleteWebhook), its
