@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -92,15 +93,19 @@ func (r *rig) smsTo(addr, want string) []string {
 func (r *rig) delivered(t *testing.T, addr string) (bot.Handoff, int) {
 	t.Helper()
 	h, _ := r.refer(t, bot.ChannelSMS, addr)
+	return r.linkedPost(t, h)
+}
+
+// linkedPost waits until h's group post is up, marked and linked, and
+// returns h and the post's message id.
+func (r *rig) linkedPost(t *testing.T, h bot.Handoff) (bot.Handoff, int) {
+	t.Helper()
 	var post int
-	eventually(t, "the group post", func() bool {
-		for _, m := range r.groupPosts() {
-			if strings.Contains(m.Text, h.ID) {
-				post = m.MessageID
-				return true
-			}
-		}
-		return false
+	eventually(t, "the group post, linked", func() bool {
+		rec := r.record(t, h.ID)
+		post, _ = strconv.Atoi(rec.Delivered["telegram"])
+		id, _ := r.st.Linked(t.Context(), handoff.PostRef(groupChat, rec.Delivered["telegram"]))
+		return post != 0 && id == h.ID
 	})
 	return h, post
 }
@@ -155,7 +160,7 @@ func TestTwoClaimsAtOnceOneWinner(t *testing.T) {
 			!strings.Contains(edits[0].Text, "Claimed by "+strings.Fields(rec.Assignee)[0]) {
 			t.Fatalf("edits %+v", edits)
 		}
-		r.tw.Wait(t, len(r.tw.Sent())+1, 5*time.Second)
+		eventually(t, "the young person told", func() bool { return len(r.smsTo(addr, claimedText)) > 0 })
 		time.Sleep(300 * time.Millisecond) // a second notice would arrive now
 		told := r.smsTo(addr, claimedText)
 		if len(told) != 1 || !strings.HasPrefix(told[0], "Good news: "+strings.Fields(rec.Assignee)[0]+" ") ||

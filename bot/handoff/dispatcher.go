@@ -73,7 +73,6 @@ type Dispatcher struct {
 type retry struct {
 	attempts int
 	next     time.Time
-	err      error
 }
 
 type metrics struct {
@@ -157,7 +156,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			slots <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-slots }()
-				d.Handle(ctx, e)
+				d.handle(ctx, e)
 			})
 		}
 	}
@@ -179,10 +178,9 @@ func (d *Dispatcher) take(e Entry) bool {
 	return true
 }
 
-// Handle delivers one entry and acknowledges it, leaves it for a retry,
-// or dead-letters it. Run calls it; tests may too.
-func (d *Dispatcher) Handle(ctx context.Context, e Entry) {
-	d.init()
+// handle delivers one entry and acknowledges it, leaves it for a retry,
+// or dead-letters it.
+func (d *Dispatcher) handle(ctx context.Context, e Entry) {
 	defer func() {
 		d.mu.Lock()
 		delete(d.inflight, e.StreamID)
@@ -218,7 +216,7 @@ func (d *Dispatcher) Handle(ctx context.Context, e Entry) {
 	}
 	wait := min(d.MinIdle<<min(prior, 20), d.MaxBackoff)
 	d.mu.Lock()
-	d.retries[e.StreamID] = &retry{attempts: prior + 1, next: d.Now().Add(wait), err: err}
+	d.retries[e.StreamID] = &retry{attempts: prior + 1, next: d.Now().Add(wait)}
 	d.mu.Unlock()
 	d.m.entries.WithLabelValues("retry").Inc()
 	d.Logger.Warn("handoff delivery failed; will retry", "id", e.ID, "kind", e.Kind, "attempt", prior+1,

@@ -156,7 +156,7 @@ var loadFlows = sync.OnceValues(func() (*flows.Set, error) {
 	return s, ps.Err()
 })
 
-func newRig(t *testing.T, b backend) *rig {
+func newRig(t testing.TB, b backend) *rig {
 	t.Helper()
 	set, err := loadFlows()
 	if err != nil {
@@ -206,7 +206,7 @@ func (r *rig) dispatcher(consumer string, mod func(*handoff.Dispatcher)) *handof
 }
 
 // run runs d until the test ends (or stop is called).
-func run(t *testing.T, d *handoff.Dispatcher) (stop func()) {
+func run(t testing.TB, d *handoff.Dispatcher) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
@@ -218,21 +218,31 @@ func run(t *testing.T, d *handoff.Dispatcher) (stop func()) {
 
 // refer walks a young person on channel/addr to a referral and returns it
 // and when the last answer was sent.
-func (r *rig) refer(t *testing.T, channel, addr string) (bot.Handoff, time.Time) {
+func (r *rig) refer(t testing.TB, channel, addr string) (bot.Handoff, time.Time) {
 	t.Helper()
-	var last time.Time
-	for i, text := range referralPath {
-		last = time.Now()
-		if _, err := r.eng.Handle(t.Context(), bot.Inbound{Channel: channel, Address: addr, Text: text,
-			ID: fmt.Sprintf("%s-%s-%d", channel, addr, i)}); err != nil {
-			t.Fatal(err)
-		}
+	last, err := r.converse(t.Context(), channel, addr)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return r.handoff(t, bot.KindReferral), last
 }
 
+// converse sends the answers of referralPath and returns when it sent the
+// last one.
+func (r *rig) converse(ctx context.Context, channel, addr string) (time.Time, error) {
+	var last time.Time
+	for i, text := range referralPath {
+		last = time.Now()
+		if _, err := r.eng.Handle(ctx, bot.Inbound{Channel: channel, Address: addr, Text: text,
+			ID: fmt.Sprintf("%s-%s-%d", channel, addr, i)}); err != nil {
+			return last, err
+		}
+	}
+	return last, nil
+}
+
 // handoff returns the next handoff the engine made, which must be of kind.
-func (r *rig) handoff(t *testing.T, kind string) bot.Handoff {
+func (r *rig) handoff(t testing.TB, kind string) bot.Handoff {
 	t.Helper()
 	select {
 	case h := <-r.made:
@@ -247,7 +257,7 @@ func (r *rig) handoff(t *testing.T, kind string) bot.Handoff {
 }
 
 // record loads a handoff record.
-func (r *rig) record(t *testing.T, id string) *bot.Handoff {
+func (r *rig) record(t testing.TB, id string) *bot.Handoff {
 	t.Helper()
 	h, err := r.st.Referral(t.Context(), id)
 	if err != nil || h == nil {
@@ -268,7 +278,7 @@ func (r *rig) groupPosts() []tgfake.SentMessage {
 }
 
 // eventually polls cond for up to 10 s.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -552,4 +562,107 @@ func commitReferral(t *testing.T, st testStore, addr, id string) bot.Handoff {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// measure refers n young people, starting one every `every`, each on
+// their own goroutine, and returns for each referral the time from their
+// last answer to the referral's arrival at the webhook receiver.
+func (r *rig) measure(t testing.TB, n int, every time.Duration) []time.Duration {
+	t.Helper()
+	var mu sync.Mutex
+	last := map[string]time.Time{} // address → last answer
+	var wg sync.WaitGroup
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for i := range n {
+		addr := fmt.Sprintf("+4477009%05d", 10000+i)
+		wg.Go(func() {
+			at, err := r.converse(context.Background(), bot.ChannelSMS, addr)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			last[addr] = at
+			mu.Unlock()
+		})
+		if i < n-1 {
+			<-tick.C
+		}
+	}
+	wg.Wait()
+	var lat []time.Duration
+	eventually(t, fmt.Sprintf("%d referrals at the webhook", n), func() bool {
+		lat = lat[:0]
+		for _, d := range r.hook.deliveries() {
+			if d.Event != bot.KindReferral {
+				continue
+			}
+			rec := r.record(t, d.ID)
+			lat = append(lat, d.At.Sub(last[rec.Address]))
+		}
+		return len(lat) == n
+	})
+	slices.Sort(lat)
+	return lat
+}
+
+// percentile of sorted durations.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+}
+
+// TestLatency measures last answer → webhook receipt for a burst of 30
+// referrals started 50 ms apart (12 times the 100 a minute target), with
+// two dispatchers sharing the queue: p99 must be within a second.
+// BenchmarkLatency100PerMinute paces 100 referrals over a real minute.
+func TestLatency(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func() backend) {
+		r := newRig(t, open())
+		run(t, r.dispatcher("p1", nil))
+		run(t, r.dispatcher("p2", nil))
+		lat := r.measure(t, 30, 50*time.Millisecond)
+		p50, p99 := percentile(lat, .5), percentile(lat, .99)
+		t.Logf("last answer → webhook, %d referrals: p50 %v, p99 %v, max %v", len(lat), p50, p99, lat[len(lat)-1])
+		if p99 > time.Second {
+			t.Errorf("p99 %v, want ≤ 1 s", p99)
+		}
+	})
+}
+
+// BenchmarkLatency100PerMinute: 100 referrals at 100 a minute, for real
+// (about 60 s per store; run it by hand:
+// go test ./bot/handoff -run '^$' -bench Latency100 -benchtime 1x).
+func BenchmarkLatency100PerMinute(b *testing.B) {
+	chans := []string{bot.ChannelSMS, bot.ChannelTelegram}
+	for _, s := range []struct {
+		name string
+		open func(b *testing.B) backend
+	}{
+		{"memory", func(*testing.B) backend {
+			st := memory.New(memory.Options{Salt: testSalt, Outbox: chans})
+			return backend{st, st.Escalations()}
+		}},
+		{"redis", func(b *testing.B) backend {
+			srv := redistest.Start(b, redistest.Options{})
+			st := redisstore.New(srv.Client(b), redisstore.Options{Prefix: redistest.NewPrefix(), Salt: testSalt, Outbox: chans})
+			return backend{st, st.Escalations()}
+		}},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			for range b.N {
+				r := newRig(b, s.open(b))
+				stop1 := run(b, r.dispatcher("p1", func(d *handoff.Dispatcher) { d.MinIdle = handoff.DefaultMinIdle }))
+				stop2 := run(b, r.dispatcher("p2", func(d *handoff.Dispatcher) { d.MinIdle = handoff.DefaultMinIdle }))
+				lat := r.measure(b, 100, 600*time.Millisecond)
+				stop1()
+				stop2()
+				b.ReportMetric(float64(percentile(lat, .5).Microseconds())/1000, "p50_ms")
+				b.ReportMetric(float64(percentile(lat, .99).Microseconds())/1000, "p99_ms")
+				b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max_ms")
+			}
+		})
+	}
 }

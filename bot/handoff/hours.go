@@ -77,10 +77,12 @@ func ParseOfficeHours(s string) (OfficeHours, error) {
 	return o, nil
 }
 
-// clockTime reads "09:00" (or "24:00") as a time since midnight.
+// clockTime reads "09:00" or "9:00" (up to "24:00") as a time since midnight.
 func clockTime(s string) (time.Duration, error) {
 	var h, m int
-	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || len(s) != 5 || h < 0 || m < 0 || m > 59 || h*60+m > 24*60 {
+	hh, mm, ok := strings.Cut(s, ":")
+	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); !ok || err != nil || n != 2 || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 ||
+		h < 0 || m < 0 || m > 59 || h*60+m > 24*60 {
 		return 0, fmt.Errorf("%q is not a time like 09:00", s)
 	}
 	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, nil

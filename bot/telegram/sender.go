@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/signpost-app/signpost/bot"
 	"github.com/signpost-app/signpost/bot/outbox"
+	"github.com/signpost-app/signpost/bot/textsplit"
 )
 
 // MaxText is the most UTF-16 code units Telegram takes in one message
@@ -267,95 +266,5 @@ func Checked(kb *Keyboard) []string {
 // very long word), after max units, between runes. The whitespace at each
 // cut is dropped. Empty text gives no messages.
 func SplitText(text string, max int) []string {
-	var out []string
-	rest := text
-	for {
-		cut, fits := cutText(rest, max)
-		if fits {
-			break
-		}
-		if part := strings.TrimRightFunc(rest[:cut], unicode.IsSpace); part != "" {
-			out = append(out, part)
-		}
-		rest = strings.TrimLeftFunc(rest[cut:], unicode.IsSpace)
-	}
-	if rest != "" {
-		out = append(out, rest)
-	}
-	return out
-}
-
-// Cut strengths, weakest first.
-const (
-	cutWord = iota
-	cutSentence
-	cutLine
-	cutParagraph
-)
-
-// cutText reports whether s fits in max UTF-16 units and, if not, the byte
-// offset at which to end the next message (always after at least one
-// rune).
-func cutText(s string, max int) (cut int, fits bool) {
-	half := max / 2
-	late, lateKind := -1, -1 // the strongest cut at or after half
-	early := -1              // the last cut before half
-	hard := -1               // after the last rune that fits
-	units := 0
-	prev := rune(-1)
-	for i, r := range s {
-		// A run of whitespace after a non-space rune can end a message
-		// of the units before it (at most max); the whitespace is dropped.
-		if unicode.IsSpace(r) && prev != -1 && !unicode.IsSpace(prev) {
-			switch kind := boundaryKind(s, i); {
-			case units < half:
-				early = i
-			case kind >= lateKind:
-				late, lateKind = i, kind
-			}
-		}
-		w := 1
-		if r >= 0x10000 {
-			w = 2 // a surrogate pair
-		}
-		if units+w > max {
-			hard = i
-			break
-		}
-		prev = r
-		units += w
-	}
-	switch {
-	case hard < 0:
-		return len(s), true
-	case late > 0:
-		return late, false
-	case early > 0:
-		return early, false
-	case hard == 0: // max below one rune's width: take the rune anyway
-		_, size := utf8.DecodeRuneInString(s)
-		return size, false
-	}
-	return hard, false
-}
-
-// boundaryKind classifies a cut at byte offset i of s, where a run of
-// whitespace starts after a non-space rune.
-func boundaryKind(s string, i int) int {
-	ws := s[i:]
-	if end := strings.IndexFunc(ws, func(r rune) bool { return !unicode.IsSpace(r) }); end >= 0 {
-		ws = ws[:end]
-	}
-	switch strings.Count(ws, "\n") {
-	case 0:
-	case 1:
-		return cutLine
-	default:
-		return cutParagraph
-	}
-	before := strings.TrimRight(s[:i], "\"')]}’”»")
-	if last, _ := utf8.DecodeLastRuneInString(before); strings.ContainsRune(".!?…", last) {
-		return cutSentence
-	}
-	return cutWord
+	return textsplit.Split(text, max, textsplit.UTF16)
 }
