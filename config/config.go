@@ -137,6 +137,19 @@ type Handoff struct {
 	// header; required when WebhookURL is set
 	// (SIGNPOST_HANDOFF_WEBHOOK_SECRET). Secret.
 	WebhookSecret string `yaml:"webhook_secret"`
+	// OfficeHours are the link workers' working hours, like "Mon-Fri
+	// 09:00-17:00 Europe/London" (SIGNPOST_HANDOFF_OFFICE_HOURS).
+	OfficeHours string `yaml:"office_hours"`
+	// EscalateAfter is how much working time a referral may stay
+	// unclaimed before it is re-notified (SIGNPOST_HANDOFF_ESCALATE_AFTER,
+	// default 2h).
+	EscalateAfter Duration `yaml:"escalate_after"`
+	// EscalateUrgentAfter is the same for urgent referrals and alerts, at
+	// any hour (SIGNPOST_HANDOFF_ESCALATE_URGENT_AFTER, default 15m).
+	EscalateUrgentAfter Duration `yaml:"escalate_urgent_after"`
+	// APIToken is the bearer token of the case-system API
+	// (/api/referrals/…); empty turns the API off (SIGNPOST_API_TOKEN). Secret.
+	APIToken string `yaml:"api_token"`
 }
 
 // Privacy holds retention times and the salt for hashing personal ids.
@@ -194,6 +207,8 @@ func Default() Config {
 		Twilio:   Twilio{APIURL: "https://api.twilio.com", SegmentsPerSecond: 10, GSMSafe: true},
 		Telegram: Telegram{APIURL: "https://api.telegram.org"},
 		Privacy:  Privacy{SessionTTL: 30 * Day, ReferralTTL: 365 * Day},
-		Bot:      Bot{MinAge: 11, ReminderAfter: Duration(24 * time.Hour), StopConfirmation: true},
+		Handoff: Handoff{OfficeHours: "Mon-Fri 09:00-17:00 Europe/London",
+			EscalateAfter: Duration(2 * time.Hour), EscalateUrgentAfter: Duration(15 * time.Minute)},
+		Bot: Bot{MinAge: 11, ReminderAfter: Duration(24 * time.Hour), StopConfirmation: true},
 	}
 }

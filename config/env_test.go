@@ -118,17 +118,19 @@ func TestEveryVariableIsRead(t *testing.T) {
 	// Setting each variable to its own default (or a sample) must land in
 	// the field its Key names.
 	samples := map[string]string{
-		"SIGNPOST_HANDOFF_SMS":       "+447700900001,+447700900002",
-		"SIGNPOST_MIN_AGE":           "14",
-		"SIGNPOST_READING_AGE":       "9",
-		"SIGNPOST_SESSION_TTL":       "3d",
-		"SIGNPOST_REFERRAL_TTL":      "100d",
-		"SIGNPOST_REMINDER_AFTER":    "6h",
-		"SIGNPOST_STOP_CONFIRMATION": "false",
-		"SIGNPOST_LOG_LEVEL":         "warn",
-		"TELEGRAM_MODE":              "polling",
-		"TWILIO_SEGMENTS_PER_SECOND": "30",
-		"SIGNPOST_SMS_GSM_SAFE":      "false",
+		"SIGNPOST_HANDOFF_SMS":                   "+447700900001,+447700900002",
+		"SIGNPOST_MIN_AGE":                       "14",
+		"SIGNPOST_READING_AGE":                   "9",
+		"SIGNPOST_SESSION_TTL":                   "3d",
+		"SIGNPOST_REFERRAL_TTL":                  "100d",
+		"SIGNPOST_REMINDER_AFTER":                "6h",
+		"SIGNPOST_HANDOFF_ESCALATE_AFTER":        "4h",
+		"SIGNPOST_HANDOFF_ESCALATE_URGENT_AFTER": "10m",
+		"SIGNPOST_STOP_CONFIRMATION":             "false",
+		"SIGNPOST_LOG_LEVEL":                     "warn",
+		"TELEGRAM_MODE":                          "polling",
+		"TWILIO_SEGMENTS_PER_SECOND":             "30",
+		"SIGNPOST_SMS_GSM_SAFE":                  "false",
 	}
 	for _, v := range EnvTable() {
 		raw, ok := samples[v.Name]

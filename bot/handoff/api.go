@@ -99,12 +99,9 @@ func (a *API) outcome(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) get(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	h, err := a.Claims.Records.Referral(r.Context(), id)
+	h, err := a.Claims.Referral(r.Context(), id)
 	if err != nil {
 		return apiError(err)
-	}
-	if h == nil {
-		return apiError(ErrNotFound)
 	}
 	a.log().Info("referral read", "id", id, "via", "api")
 	return writeJSON(w, http.StatusOK, h)

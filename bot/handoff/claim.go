@@ -64,6 +64,9 @@ func (c *Claims) Claim(ctx context.Context, id, worker, via string) (*bot.Handof
 	if worker == "" {
 		return nil, ErrNoWorker
 	}
+	if _, err := c.Referral(ctx, id); err != nil {
+		return nil, err
+	}
 	h, won, err := c.Records.Claim(ctx, id, worker, c.now())
 	if err != nil {
 		return nil, fmt.Errorf("claiming %s: %w", id, err)
@@ -89,6 +92,19 @@ func (c *Claims) Claim(ctx context.Context, id, worker, via string) (*bot.Handof
 		c.wake()
 	}
 	c.log().Info("referral claimed", "id", id, "kind", h.Kind, "via", via, "repeat", !won)
+	return h, nil
+}
+
+// Referral loads referral or alert id; ErrNotFound when there is none
+// (a young person's later message is not a referral either).
+func (c *Claims) Referral(ctx context.Context, id string) (*bot.Handoff, error) {
+	h, err := c.Records.Referral(ctx, id)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("loading %s: %w", id, err)
+	case h == nil || h.Kind == bot.KindMessage:
+		return nil, ErrNotFound
+	}
 	return h, nil
 }
 
@@ -120,6 +136,9 @@ func (c *Claims) markPosts(ctx context.Context, h *bot.Handoff) {
 func (c *Claims) Outcome(ctx context.Context, id, outcome, via string) (*bot.Handoff, error) {
 	if !slices.Contains(Outcomes, outcome) {
 		return nil, fmt.Errorf("%w %q: want one of %s", ErrUnknownOutcome, outcome, strings.Join(Outcomes, ", "))
+	}
+	if _, err := c.Referral(ctx, id); err != nil {
+		return nil, err
 	}
 	now := c.now()
 	h, err := c.Records.Update(ctx, id, func(h *bot.Handoff) error {

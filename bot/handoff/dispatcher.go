@@ -214,7 +214,7 @@ func (d *Dispatcher) handle(ctx context.Context, e Entry) {
 		d.finish(e, "dead_letter", d.Queue.DeadLetter(ctx, e, err.Error()))
 		return
 	}
-	wait := min(d.MinIdle<<min(prior, 20), d.MaxBackoff)
+	wait := min(max(d.MinIdle<<min(prior, 20), askedWait(err)), d.MaxBackoff)
 	d.mu.Lock()
 	d.retries[e.StreamID] = &retry{attempts: prior + 1, next: d.Now().Add(wait)}
 	d.mu.Unlock()
@@ -269,6 +269,16 @@ func (d *Dispatcher) finish(e Entry, result string, err error) {
 func temporary(err error) bool {
 	var te *outbox.TemporaryError
 	return errors.As(err, &te)
+}
+
+// askedWait is the wait a provider asked for (Telegram's retry_after, a
+// Retry-After header), 0 when none.
+func askedWait(err error) time.Duration {
+	var te *outbox.TemporaryError
+	if errors.As(err, &te) {
+		return te.After
+	}
+	return 0
 }
 
 func sleep(ctx context.Context, d time.Duration) {

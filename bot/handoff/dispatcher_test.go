@@ -310,6 +310,17 @@ func (r *rig) counter(name string, labels map[string]string) float64 {
 	return total
 }
 
+// observations is the sample count of a histogram in the rig's registry.
+func (r *rig) observations(name string) uint64 {
+	mfs, _ := r.reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() == name && len(mf.GetMetric()) == 1 {
+			return mf.GetMetric()[0].GetHistogram().GetSampleCount()
+		}
+	}
+	return 0
+}
+
 func TestDeliversReferralToEveryNotifier(t *testing.T) {
 	eachStore(t, func(t *testing.T, open func() backend) {
 		r := newRig(t, open())
@@ -334,8 +345,8 @@ func TestDeliversReferralToEveryNotifier(t *testing.T) {
 		if got := r.hook.deliveries(); len(got) != 1 || got[0].ID != h.ID || got[0].Key != h.ID+":referral" {
 			t.Errorf("webhook got %+v", got)
 		}
-		if n := r.counter("signpost_handoff_latency_seconds", nil); n != 0 {
-			t.Errorf("histogram read as counter: %v", n)
+		if n := r.observations("signpost_handoff_latency_seconds"); n != 1 {
+			t.Errorf("%d latency observations, want 1", n)
 		}
 	})
 }
@@ -514,9 +525,9 @@ func TestRetriesBackOff(t *testing.T) {
 		gaps = append(gaps, at[i].Sub(at[i-1]))
 	}
 	// Want about 40, 80, 160, 160, 160 ms (each plus up to a poll).
-	for i, min := range []time.Duration{40, 80, 160, 160, 160} {
-		if gaps[i] < min*time.Millisecond {
-			t.Errorf("gap %d is %v, want at least %v ms (gaps %v)", i, gaps[i], min, gaps)
+	for i, ms := range []time.Duration{40, 80, 160, 160, 160} {
+		if gaps[i] < ms*time.Millisecond {
+			t.Errorf("gap %d is %v, want at least %v (gaps %v)", i, gaps[i], ms*time.Millisecond, gaps)
 		}
 	}
 	if gaps[4] > time.Second {
@@ -525,10 +536,26 @@ func TestRetriesBackOff(t *testing.T) {
 	eventually(t, "a dead letter", func() bool { dl, _ := st.DeadLetters(t.Context()); return len(dl) == 1 })
 }
 
+// TestRetryAfterIsHonoured: a provider's retry_after (Telegram flood
+// control) outweighs a shorter backoff.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	st := memory.New(memory.Options{Salt: testSalt})
+	r := &flaky{after: 400 * time.Millisecond}
+	run(t, &handoff.Dispatcher{Queue: st, Records: st, Notifiers: []handoff.Notifier{r}, Consumer: "p1",
+		MinIdle: 40 * time.Millisecond, MaxBackoff: time.Second})
+	addr := "+447700900128"
+	commitReferral(t, st, addr, "r-"+bot.HashID(testSalt, bot.ConversationKey(bot.ChannelSMS, addr))+"-flood")
+	eventually(t, "two attempts", func() bool { return r.count() >= 2 })
+	if at := r.times(); at[1].Sub(at[0]) < 400*time.Millisecond {
+		t.Errorf("retried after %v, before the 400 ms asked for", at[1].Sub(at[0]))
+	}
+}
+
 // flaky is a notifier that always fails for now, and records when.
 type flaky struct {
-	mu sync.Mutex
-	at []time.Time
+	after time.Duration // asked for with each failure
+	mu    sync.Mutex
+	at    []time.Time
 }
 
 func (f *flaky) Name() string                    { return "flaky" }
@@ -537,7 +564,7 @@ func (f *flaky) Send(context.Context, *bot.Handoff, string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.at = append(f.at, time.Now())
-	return "", &outbox.TemporaryError{Err: fmt.Errorf("flaky")}
+	return "", &outbox.TemporaryError{After: f.after, Err: fmt.Errorf("flaky")}
 }
 func (f *flaky) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.at) }
 func (f *flaky) times() []time.Time {

@@ -34,6 +34,10 @@ type Options struct {
 	Logger   *slog.Logger
 	Salt     string // salts the hashed conversation ids in logs
 	Registry prometheus.Registerer
+	// Group, when set, sees every update first and takes those from the
+	// link workers' group (handoff.Claims.HandleGroupUpdate): true means
+	// handled; an error means try again later.
+	Group func(ctx context.Context, raw []byte) (bool, error)
 
 	// Polling only.
 	PollTimeout time.Duration // how long one getUpdates waits for an update; default 25 s
@@ -168,6 +172,17 @@ func (r *receiver) count(result string) { r.updates.WithLabelValues(result).Inc(
 // the update was not taken and should be tried again (the engine or the
 // store failed, or Telegram was briefly unavailable for a button edit).
 func (r *receiver) process(ctx context.Context, raw []byte) error {
+	if r.o.Group != nil {
+		handled, err := r.o.Group(ctx, raw)
+		if err != nil {
+			r.count("unavailable")
+			return fmt.Errorf("handling a link workers' group update: %w", err)
+		}
+		if handled {
+			r.count("group")
+			return nil
+		}
+	}
 	in, act, err := ToInbound(raw)
 	if err != nil {
 		r.count("bad_update")

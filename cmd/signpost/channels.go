@@ -41,11 +41,13 @@ type channelParts struct {
 }
 
 // setupChannels registers the enabled channels' webhooks and returns the
-// outbox dispatcher with their senders.
-func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*outbox.Dispatcher, error) {
+// outbox dispatcher with their senders, and the handoff side.
+func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*outbox.Dispatcher, *handoffParts, error) {
 	senders := map[string]outbox.Sender{}
 	var disp *outbox.Dispatcher
 	wake := func() { disp.Wake() }
+	var smsClient *twilio.Client
+	var tgClient *telegram.Client
 	if cfg.SMSEnabled() {
 		from := cfg.Twilio.From
 		if from == "" {
@@ -55,8 +57,9 @@ func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*out
 			From: cfg.Twilio.From, MessagingServiceSID: cfg.Twilio.MessagingServiceSID, APIURL: cfg.Twilio.APIURL,
 			StatusCallback: strings.TrimRight(cfg.Server.PublicURL, "/") + "/webhooks/twilio/status"})
 		if err != nil {
-			return nil, fmt.Errorf("twilio: %w", err)
+			return nil, nil, fmt.Errorf("twilio: %w", err)
 		}
+		smsClient = client
 		senders[bot.ChannelSMS] = &sms.Sender{Client: client, From: from, PerSecond: cfg.Twilio.SegmentsPerSecond, GSMSafe: cfg.Twilio.GSMSafe}
 		keywords := map[string]string{}
 		for _, src := range cfg.Sources {
@@ -71,15 +74,23 @@ func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*out
 	if cfg.TelegramEnabled() {
 		client, err := telegram.NewClient(cfg.Telegram.BotToken, cfg.Telegram.APIURL, 10*time.Second)
 		if err != nil {
-			return nil, fmt.Errorf("telegram: %w", err)
+			return nil, nil, fmt.Errorf("telegram: %w", err)
 		}
+		tgClient = client
 		senders[bot.ChannelTelegram] = &telegram.Sender{API: client}
+	}
+	ho, err := setupHandoff(cfg, p, tgClient, smsClient, wake)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.TelegramEnabled() {
+		client := tgClient
 		o := telegram.Options{Engine: p.eng, API: client, Secret: cfg.Telegram.WebhookSecret, Wake: wake,
-			Logger: p.log, Salt: p.salt, Registry: p.reg}
+			Logger: p.log, Salt: p.salt, Registry: p.reg, Group: ho.claims.HandleGroupUpdate}
 		if cfg.TelegramMode() == config.TelegramWebhook {
 			telegram.NewWebhook(o).Register(p.srv)
 			if err := telegram.Setup(ctx, client, cfg.Server.PublicURL, cfg.Telegram.WebhookSecret); err != nil {
-				return nil, fmt.Errorf("registering the telegram webhook: %w", err)
+				return nil, nil, fmt.Errorf("registering the telegram webhook: %w", err)
 			}
 		} else {
 			go func() {
@@ -92,5 +103,5 @@ func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*out
 	}
 	disp = outbox.New(outbox.Options{Store: p.st, Senders: senders, Limiter: p.st.NewLimiter(),
 		Logger: p.log, Salt: p.salt, Registry: p.reg, Every: 250 * time.Millisecond})
-	return disp, nil
+	return disp, ho, nil
 }

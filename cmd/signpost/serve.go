@@ -89,13 +89,15 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := server.New(server.Options{Addr: cfg.Server.Addr, Logger: log, Registry: reg,
 		Ready: func(ctx context.Context) error { return st.Ping(ctx) }})
-	disp, err := setupChannels(ctx, cfg, channelParts{eng: eng, st: st, srv: srv, reg: reg, log: log, salt: hashSalt})
+	disp, ho, err := setupChannels(ctx, cfg, channelParts{eng: eng, st: st, srv: srv, reg: reg, log: log, salt: hashSalt})
 	if err != nil {
 		return err
 	}
 	var running sync.WaitGroup
 	running.Go(func() { disp.Run(ctx) })
-	defer running.Wait() // let a send in flight finish and record its outcome
+	running.Go(func() { ho.dispatcher.Run(ctx) }) // every process delivers handoffs…
+	running.Go(func() { ho.escalator.Run(ctx) })  // …and escalates unclaimed ones
+	defer running.Wait()                          // let a send in flight finish and record its outcome
 	log.Info("signpost starting", "version", version, "store", storeName(cfg), "start_flow", cfg.Flows.Start)
 	return srv.Run(ctx)
 }

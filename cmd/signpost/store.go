@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/bot/handoff"
 	"github.com/signpost-app/signpost/bot/outbox"
 	"github.com/signpost-app/signpost/config"
 	"github.com/signpost-app/signpost/store/memory"
@@ -19,6 +20,8 @@ type store interface {
 	bot.TimerStore
 	bot.Orphans
 	outbox.Store
+	handoff.Queue
+	handoff.Records
 	Ping(ctx context.Context) error
 	// NewLimiter returns the rate limiter that goes with the store: shared
 	// through Redis, or in-process for the memory store.
@@ -69,4 +72,15 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, outbox 
 	st := redisstore.New(c, redisstore.Options{Prefix: cfg.Store.RedisPrefix, Salt: s,
 		SessionTTL: o.SessionTTL.Duration(), ReferralTTL: o.ReferralTTL.Duration(), Outbox: outbox})
 	return st, s, func() { c.Close() }, nil
+}
+
+// escalations is the store's escalation schedule.
+func escalations(st store) handoff.Escalations {
+	switch s := st.(type) {
+	case *memory.Store:
+		return s.Escalations()
+	case *redisstore.Store:
+		return s.Escalations()
+	}
+	return nil
 }
