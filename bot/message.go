@@ -41,6 +41,9 @@ type Inbound struct {
 const (
 	NoticeClaimed = "claimed" // a link worker claimed the referral: tell the person who has it
 	NoticeRelay   = "relay"   // a link worker's reply (Text), signed with their first name
+	// NoticeAfterHours: the referral arrived outside office hours; Text says
+	// when the team is back ("at 9:00 on Monday").
+	NoticeAfterHours = "after_hours"
 )
 
 // Key is the conversation key: one person on one channel.

@@ -26,7 +26,7 @@ func DefaultTexts() Texts {
 // textKeys are the texts every language block may define; English must define all.
 var textKeys = []string{"crisis", "risk", "carry_on", "help", "not_text", "empty", "unreadable",
 	"stopped", "started", "already_started", "delete_confirm", "deleted", "delete_kept",
-	"restarted", "handed_off", "stuck", "reminder", "closed", "stale_button", "deleted_opted_out", "done_button", "handed_off_claimed", "claimed", "relay"}
+	"restarted", "handed_off", "stuck", "reminder", "closed", "stale_button", "deleted_opted_out", "done_button", "handed_off_claimed", "claimed", "relay", "after_hours"}
 
 // ParseTexts reads a texts file; English must have every text.
 func ParseTexts(data []byte) (Texts, error) {

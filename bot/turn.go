@@ -384,6 +384,8 @@ func (ts *turnState) notice() {
 	case NoticeClaimed:
 		s.Worker = worker
 		ts.say(strings.ReplaceAll(e.text(ts.lang, "claimed"), "{{worker}}", worker))
+	case NoticeAfterHours:
+		ts.say(strings.ReplaceAll(e.text(ts.lang, "after_hours"), "{{reopens}}", in.Text))
 	case NoticeRelay:
 		if strings.TrimSpace(in.Text) == "" {
 			return

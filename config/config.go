@@ -140,6 +140,9 @@ type Handoff struct {
 	// OfficeHours are the link workers' working hours, like "Mon-Fri
 	// 09:00-17:00 Europe/London" (SIGNPOST_HANDOFF_OFFICE_HOURS).
 	OfficeHours string `yaml:"office_hours"`
+	// TelegramContacts is how contact details appear in the link
+	// workers' Telegram group: masked (default) or full.
+	TelegramContacts string `yaml:"telegram_contacts"`
 	// EscalateAfter is how much working time a referral may stay
 	// unclaimed before it is re-notified (SIGNPOST_HANDOFF_ESCALATE_AFTER,
 	// default 2h).
@@ -207,7 +210,7 @@ func Default() Config {
 		Twilio:   Twilio{APIURL: "https://api.twilio.com", SegmentsPerSecond: 10, GSMSafe: true},
 		Telegram: Telegram{APIURL: "https://api.telegram.org"},
 		Privacy:  Privacy{SessionTTL: 30 * Day, ReferralTTL: 365 * Day},
-		Handoff: Handoff{OfficeHours: "Mon-Fri 09:00-17:00 Europe/London",
+		Handoff: Handoff{OfficeHours: "Mon-Fri 09:00-17:00 Europe/London", TelegramContacts: "masked",
 			EscalateAfter: Duration(2 * time.Hour), EscalateUrgentAfter: Duration(15 * time.Minute)},
 		Bot: Bot{MinAge: 11, ReminderAfter: Duration(24 * time.Hour), StopConfirmation: true},
 	}

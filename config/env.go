@@ -73,6 +73,8 @@ func EnvTable() []EnvVar {
 			Meaning: "Case-system webhook that each referral is POSTed to."},
 		{Name: "SIGNPOST_HANDOFF_WEBHOOK_SECRET", Key: "handoff.webhook_secret", Secret: true,
 			Meaning: "HMAC-SHA256 key for X-Signpost-Signature: sha256=<hex>; required with SIGNPOST_HANDOFF_WEBHOOK_URL."},
+		{Name: "SIGNPOST_HANDOFF_TELEGRAM_CONTACTS", Key: "handoff.telegram_contacts", Default: "masked",
+			Meaning: "How phone numbers and emails appear in the link workers' Telegram group: masked (like +44 7700 9•• •23) or full. The case-system webhook always gets them in full."},
 		{Name: "SIGNPOST_HANDOFF_OFFICE_HOURS", Key: "handoff.office_hours", Default: "Mon-Fri 09:00-17:00 Europe/London",
 			Meaning: "Link workers' working days, hours and time zone; routine escalations count only this time."},
 		{Name: "SIGNPOST_HANDOFF_ESCALATE_AFTER", Key: "handoff.escalate_after", Default: "2h",

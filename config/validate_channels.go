@@ -73,6 +73,9 @@ var telegramChat = regexp.MustCompile(`^(-?[0-9]+|@[A-Za-z][A-Za-z0-9_]{3,})$`)
 
 func (c Config) checkHandoff(k *checks) {
 	h := c.Handoff
+	if h.TelegramContacts != "" && h.TelegramContacts != "masked" && h.TelegramContacts != "full" {
+		k.fail("SIGNPOST_HANDOFF_TELEGRAM_CONTACTS must be masked or full, not %q", h.TelegramContacts)
+	}
 	if h.TelegramChat != "" {
 		if !c.TelegramEnabled() {
 			k.fail("SIGNPOST_HANDOFF_TELEGRAM_CHAT is set but TELEGRAM_BOT_TOKEN is not: the bot is what posts handoffs to the group")

@@ -175,3 +175,15 @@ func TestSMSEnabled(t *testing.T) {
 		t.Error("SID and token do not enable SMS")
 	}
 }
+
+func TestTelegramContactsPolicy(t *testing.T) {
+	c := Default()
+	c.Handoff.TelegramContacts = "shown"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "SIGNPOST_HANDOFF_TELEGRAM_CONTACTS") {
+		t.Fatalf("bad policy: %v", err)
+	}
+	c.Handoff.TelegramContacts = "full"
+	if err := c.Validate(); err != nil {
+		t.Fatalf("full: %v", err)
+	}
+}

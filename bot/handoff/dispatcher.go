@@ -52,6 +52,10 @@ type Dispatcher struct {
 	Notifiers   []Notifier
 	Escalations Escalations      // nil: no escalations
 	Escalation  EscalationPolicy // when an unclaimed handoff is escalated
+	// Engine, when set, tells a young person whose referral arrives
+	// outside office hours when the link workers will see it.
+	Engine Engine
+	Wake   func() // tells the outbox a reply is queued
 
 	Consumer      string        // this process in the consumer group; default host-pid-random
 	MaxDeliveries int           // attempts before dead-lettering; default 10
@@ -392,6 +396,7 @@ func (d *Dispatcher) send(ctx context.Context, n Notifier, key string, h *bot.Ha
 	}
 	if first {
 		d.m.latency.Observe(now.Sub(rec.Created).Seconds())
+		d.afterHours(ctx, rec, now)
 	}
 	if c, ok := n.(claimMarker); ok && rec.Assignee != "" && kind != bot.KindMessage {
 		// Claimed (through the API) before the post went up: no Claim button.
@@ -400,4 +405,23 @@ func (d *Dispatcher) send(ctx context.Context, n Notifier, key string, h *bot.Ha
 		}
 	}
 	return linkErr
+}
+
+// afterHours tells the young person, once, when a referral made outside
+// office hours will be seen (through their inbox, so it is ordered with the
+// conversation and goes out on their own channel).
+func (d *Dispatcher) afterHours(ctx context.Context, h *bot.Handoff, now time.Time) {
+	hours := d.Escalation.Hours
+	if d.Engine == nil || h.Kind != bot.KindReferral || hours.Loc == nil || hours.Open(now) {
+		return
+	}
+	in := bot.Inbound{Channel: h.Channel, Address: h.Address, Notice: bot.NoticeAfterHours,
+		Text: hours.Reopens(now), ID: "after_hours:" + h.ID, At: now}
+	if _, err := d.Engine.Handle(ctx, in); err != nil {
+		d.Logger.Warn("telling a young person when the team is back", "id", h.ID, "error", err)
+		return
+	}
+	if d.Wake != nil {
+		d.Wake()
+	}
 }

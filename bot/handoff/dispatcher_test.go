@@ -693,3 +693,46 @@ func BenchmarkLatency100PerMinute(b *testing.B) {
 		})
 	}
 }
+
+// A referral that arrives outside office hours: the young person is told,
+// once and on their own channel, when the link workers will see it.
+func TestAfterHoursTheYoungPersonIsToldWhenTheTeamIsBack(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func() backend) {
+		r := newRig(t, open())
+		hours, err := handoff.ParseOfficeHours("Mon-Fri 09:00-17:00 Europe/London")
+		if err != nil {
+			t.Fatal(err)
+		}
+		saturday := time.Date(2026, 11, 21, 22, 30, 0, 0, hours.Loc)
+		run(t, r.dispatcher("p1", func(d *handoff.Dispatcher) {
+			d.Escalation.Hours = hours
+			d.Engine, d.Wake = r.eng, r.replies.Wake
+			d.Now = func() time.Time { return saturday }
+		}))
+		const addr = "+447700900777"
+		r.refer(t, bot.ChannelSMS, addr)
+		var notices []string
+		eventually(t, "the after-hours notice", func() bool {
+			notices = notices[:0]
+			for _, m := range r.tw.Sent() {
+				if m.To == addr && strings.Contains(m.Body, "not at work right now") {
+					notices = append(notices, m.Body)
+				}
+			}
+			return len(notices) > 0
+		})
+		if !strings.Contains(notices[0], "at 9:00 on Monday") || !strings.Contains(notices[0], "85258") {
+			t.Errorf("notice %q", notices[0])
+		}
+		time.Sleep(300 * time.Millisecond)
+		n := 0
+		for _, m := range r.tw.Sent() {
+			if m.To == addr && strings.Contains(m.Body, "not at work right now") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d after-hours notices, want 1", n)
+		}
+	})
+}

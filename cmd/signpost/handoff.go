@@ -37,6 +37,9 @@ func setupHandoff(cfg config.Config, p channelParts, tg *telegram.Client, sms *t
 			return nil, fmt.Errorf("SIGNPOST_HANDOFF_TELEGRAM_CHAT %q: the link workers' group needs its numeric chat id", h.TelegramChat)
 		}
 		group = &handoff.TelegramNotifier{API: tg, ChatID: chat}
+		if h.TelegramContacts == "full" {
+			group.Contacts = handoff.ContactsFull
+		}
 		notifiers = append(notifiers, group)
 	}
 	if len(h.SMS) > 0 && sms != nil {
@@ -50,7 +53,7 @@ func setupHandoff(cfg config.Config, p channelParts, tg *telegram.Client, sms *t
 	(&handoff.API{Claims: claims, Token: h.APIToken, Logger: p.log}).Register(p.srv)
 	return &handoffParts{
 		dispatcher: &handoff.Dispatcher{Queue: p.st, Records: p.st, Notifiers: notifiers, Escalations: esc,
-			Escalation: policy, Logger: p.log, Registry: p.reg},
+			Escalation: policy, Engine: p.eng, Wake: wake, Logger: p.log, Registry: p.reg},
 		escalator: &handoff.Escalator{Escalations: esc, Queue: p.st, Records: p.st, Policy: policy,
 			Logger: p.log, Registry: p.reg},
 		claims: claims,

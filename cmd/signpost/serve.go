@@ -55,11 +55,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		MinAge: float64(cfg.Bot.MinAge), StopConfirmation: cfg.Bot.StopConfirmation, Logger: log,
 		ReminderAfter: cfg.Bot.ReminderAfter.Duration(), SessionTTL: cfg.Privacy.SessionTTL.Duration(),
 		Metrics: bot.NewMetrics(reg), Salt: hashSalt,
-		OnHandoff: func(h bot.Handoff) {
-			// The log notifier of the embedded default: no personal data, only ids.
-			log.Info("handoff", "kind", h.Kind, "id", h.ID, "urgency", h.Urgency, "flow", h.Flow,
-				"version", h.Version, "channel", h.Channel, "conversation", bot.HashID(hashSalt, h.Conversation()))
-		}})
+	})
 	// Every process sweeps: due timers fire once across all of them, and
 	// the inbox of a person whose handler died is picked up.
 	go eng.RunSweeper(ctx, st, st, time.Second)
