@@ -98,3 +98,10 @@ func (o Outbound) Plain() string {
 	}
 	return b.String()
 }
+
+// WebMessage is one reply in a web chat's transcript; Seq increases by one
+// per reply for a person, so a page asks for what came after the last it saw.
+type WebMessage struct {
+	Seq int64    `json:"seq"`
+	Out Outbound `json:"out"`
+}

@@ -42,6 +42,8 @@ type Store struct {
 	queue    []*qentry // the handoff queue
 	dead     []map[string]any
 	links    map[string]string
+	web      map[string][]bot.WebMessage
+	webseq   map[string]int64
 	seq      uint64
 	tokens   uint64
 	ops      int
@@ -80,7 +82,8 @@ func New(o Options) *Store {
 	return &Store{o: o, sessions: map[string]entry{}, dedupe: map[string]time.Time{},
 		optouts: map[string]bool{}, inbox: map[string][]bot.Inbound{}, locks: map[string]lock{},
 		timers: map[string]time.Time{}, outbox: map[string][]bot.Outbound{}, outq: map[string]float64{},
-		oleases: map[string]olease{}, links: map[string]string{}}
+		oleases: map[string]olease{}, links: map[string]string{},
+		web: map[string][]bot.WebMessage{}, webseq: map[string]int64{}}
 }
 
 // Ping reports the store healthy; it is always reachable.
@@ -142,6 +145,7 @@ func (m *Store) Commit(_ context.Context, t *bot.Turn) (*bot.Turn, error) {
 		delete(m.sessions, key)
 	}
 	if t.Erase {
+		delete(m.web, key)
 		delete(m.sessions, key)
 		m.handoffs = slices.DeleteFunc(m.handoffs, func(x bot.Handoff) bool { return x.Conversation() == key })
 	} else if t.Session != nil && !t.Forget {

@@ -14,11 +14,14 @@ package redis
 //	<prefix>{h}:outbox    list    replies waiting to be sent, oldest first (channels with a dispatcher)
 //	<prefix>{h}:olease    string  the token of the dispatcher sending the person's oldest reply
 //	<prefix>outq          zset    hints: person hash h scored by when their outbox is due (unix ms)
+//	<prefix>{h}:web       list    a web chat's replies for its page, with sequence numbers (last 200)
+//	<prefix>{h}:webseq    string  the web transcript's last sequence number
+//	<prefix>referrals     zset    referral and alert ids by creation time (the inbox list)
 //	<prefix>timers        zset    timers "kind|channel|address" scored by when they are due (unix ms)
 //	<prefix>salt          string  the generated hash salt, when none is configured
 
 type keys struct {
-	session, inbox, lock, seen, refs, optout, outbox, olease string
+	session, inbox, lock, seen, refs, optout, outbox, olease, web, webseq string
 }
 
 func (s *Store) personKeys(convKey string) keys { return s.hashKeys(s.hash(convKey)) }
@@ -27,7 +30,8 @@ func (s *Store) personKeys(convKey string) keys { return s.hashKeys(s.hash(convK
 func (s *Store) hashKeys(h string) keys {
 	p := s.o.Prefix + "{" + h + "}:"
 	return keys{session: p + "session", inbox: p + "inbox", lock: p + "lock", seen: p + "seen",
-		refs: p + "refs", optout: p + "optout", outbox: p + "outbox", olease: p + "olease"}
+		refs: p + "refs", optout: p + "optout", outbox: p + "outbox", olease: p + "olease",
+		web: p + "web", webseq: p + "webseq"}
 }
 
 func (s *Store) outqKey() string { return s.o.Prefix + "outq" }

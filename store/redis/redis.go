@@ -183,7 +183,17 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		}
 		args = append(args, h.ID, b)
 	}
-	scriptKeys := []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout, k.outbox}
+	scriptKeys := []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout, k.outbox, k.web, k.webseq}
+
+	// DELETE also takes the person's referrals out of the inbox index (an
+	// extra round trip, on DELETE turns only; the records go in the script).
+	var erasedRefs []string
+	if t.Erase {
+		var err error
+		if erasedRefs, err = s.c.HKeys(ctx, k.refs).Result(); err != nil {
+			return nil, fmt.Errorf("reading referrals to erase: %w", err)
+		}
+	}
 
 	// One round trip: the timer index first (a timer written for a turn
 	// that then fails to commit is stale and ignored when it fires), then
@@ -201,6 +211,10 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 	// Handoff queue entries go just before the script: a committed
 	// referral always has its entry (see handoff.go).
 	s.enqueueHandoffs(ctx, pipe, t.Handoffs)
+	s.indexReferrals(ctx, pipe, t.Handoffs)
+	for _, id := range erasedRefs {
+		pipe.ZRem(ctx, s.referralsKey(), id)
+	}
 	cmd := commitScript.EvalSha(ctx, pipe, scriptKeys, args...)
 	if queued > 0 {
 		// After the script: a hint for the dispatchers (see outbox.go).

@@ -34,7 +34,7 @@ return {'ok', redis.call('LINDEX', KEYS[2], 0), redis.call('GET', KEYS[1]) or ''
 // to their next message or releases the lock.
 //
 // KEYS[1] session  KEYS[2] inbox  KEYS[3] lock  KEYS[4] seen  KEYS[5] refs  KEYS[6] optout
-// KEYS[7] outbox
+// KEYS[7] outbox  KEYS[8] web transcript  KEYS[9] web sequence
 // ARGV[1] lock token
 // ARGV[2] the session as JSON ("" = none to save)
 // ARGV[3] session TTL ms
@@ -63,7 +63,8 @@ elseif ARGV[4] == '2' then
   redis.call('DEL', KEYS[6])
 end
 if ARGV[5] == '1' then
-  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[7])
+  -- KEYS[9], the web sequence, stays: a page keeps counting from it.
+  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
 elseif ARGV[5] == '2' then
   redis.call('DEL', KEYS[1], KEYS[4])
 elseif ARGV[2] ~= '' then

@@ -14,7 +14,7 @@ import (
 // referral commits a turn for addr that makes one referral and returns it.
 func referral(t *testing.T, st Store, addr, id string) bot.Handoff {
 	t.Helper()
-	h := bot.Handoff{ID: id, Kind: bot.KindReferral, Channel: "sms", Address: addr, Status: bot.StatusNew, Summary: "s"}
+	h := bot.Handoff{ID: id, Kind: bot.KindReferral, Channel: "sms", Address: addr, Status: bot.StatusNew, Summary: "s", Created: time.Now()}
 	tr := begin(t, st, msg(addr, "m-"+id, "done"))
 	tr.Session = sess(addr, "done")
 	tr.Handoffs = []bot.Handoff{h}

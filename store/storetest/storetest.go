@@ -23,6 +23,13 @@ type Store interface {
 	outbox.Store
 	handoff.Queue
 	handoff.Records
+	// The web chat transcript (bot/web.Transcript) and the inbox list
+	// (bot/inbox.Referrals), spelled out so this suite does not depend on
+	// those packages.
+	AppendWeb(ctx context.Context, address string, o bot.Outbound) error
+	WebSince(ctx context.Context, address string, after int64) ([]bot.WebMessage, error)
+	ListReferrals(ctx context.Context, n int) ([]*bot.Handoff, error)
+	PersonRecords(ctx context.Context, id string) ([]*bot.Handoff, error)
 	Session(ctx context.Context, key string) (*bot.Session, error)
 	OptedOut(ctx context.Context, key string) (bool, error)
 	Referrals(ctx context.Context, key string) ([]bot.Handoff, error)
@@ -60,6 +67,8 @@ func Run(t *testing.T, open Open) {
 		{"OutboxUrgentFirst", outboxUrgentFirst},
 		{"HandoffQueue", handoffQueue},
 		{"HandoffRecords", handoffRecords},
+		{"WebTranscript", webTranscript},
+		{"ReferralList", referralList},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
