@@ -40,6 +40,25 @@ type Config struct {
 	// Sources are the schools and youth clubs that share Signpost; a referral
 	// that arrives through one is tagged with its code. YAML only.
 	Sources []Source `yaml:"sources"`
+	// Inbox is the link workers' web inbox.
+	Inbox Inbox `yaml:"inbox"`
+}
+
+// Inbox configures the link workers' web inbox at /inbox.
+type Inbox struct {
+	// Users may sign in; YAML only (make an entry with `signpost users add`).
+	Users []User `yaml:"users"`
+	// IdleTimeout signs a link worker out after this long without a request.
+	IdleTimeout Duration `yaml:"idle_timeout"`
+}
+
+// User is one link worker's inbox account.
+type User struct {
+	// Name is what they sign in with and how they appear on claims; the
+	// first word is what young people see.
+	Name string `yaml:"name"`
+	// PasswordHash is a bcrypt hash of their password.
+	PasswordHash string `yaml:"password_hash"`
 }
 
 // Server is the HTTP listener and the service's public address.
@@ -210,6 +229,7 @@ func Default() Config {
 		Twilio:   Twilio{APIURL: "https://api.twilio.com", SegmentsPerSecond: 10, GSMSafe: true},
 		Telegram: Telegram{APIURL: "https://api.telegram.org"},
 		Privacy:  Privacy{SessionTTL: 30 * Day, ReferralTTL: 365 * Day},
+		Inbox:    Inbox{IdleTimeout: Duration(30 * time.Minute)},
 		Handoff: Handoff{OfficeHours: "Mon-Fri 09:00-17:00 Europe/London", TelegramContacts: "masked",
 			EscalateAfter: Duration(2 * time.Hour), EscalateUrgentAfter: Duration(15 * time.Minute)},
 		Bot: Bot{MinAge: 11, ReminderAfter: Duration(24 * time.Hour), StopConfirmation: true},

@@ -81,6 +81,8 @@ func EnvTable() []EnvVar {
 			Meaning: "Working time a referral may stay unclaimed before it is re-notified and sent to the duty phones."},
 		{Name: "SIGNPOST_HANDOFF_ESCALATE_URGENT_AFTER", Key: "handoff.escalate_urgent_after", Default: "15m",
 			Meaning: "Time, at any hour, an urgent referral or alert may stay unclaimed before it is re-notified."},
+		{Name: "SIGNPOST_INBOX_IDLE_TIMEOUT", Key: "inbox.idle_timeout", Default: "30m",
+			Meaning: "A link worker is signed out of the web inbox after this long without using it."},
 		{Name: "SIGNPOST_API_TOKEN", Key: "handoff.api_token", Secret: true,
 			Meaning: "Bearer token for the case-system API (POST /api/referrals/{id}/claim and /outcome, GET /api/referrals/{id}); empty turns the API off."},
 		{Name: "SIGNPOST_LOG_LEVEL", Key: "server.log_level", Default: "info",
