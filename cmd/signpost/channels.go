@@ -14,6 +14,7 @@ import (
 	"github.com/signpost-app/signpost/bot/sms"
 	"github.com/signpost-app/signpost/bot/sms/twilio"
 	"github.com/signpost-app/signpost/bot/telegram"
+	"github.com/signpost-app/signpost/bot/web"
 	"github.com/signpost-app/signpost/config"
 	"github.com/signpost-app/signpost/server"
 )
@@ -21,7 +22,7 @@ import (
 // outboxChannels are the channels whose replies go through the durable
 // outbox (those with a provider to send through).
 func outboxChannels(cfg config.Config) []string {
-	var chans []string
+	chans := []string{bot.ChannelWeb} // the web chat's page reads its transcript
 	if cfg.SMSEnabled() {
 		chans = append(chans, bot.ChannelSMS)
 	}
@@ -71,6 +72,11 @@ func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*out
 			Keywords: keywords, Wake: wake, Logger: p.log, Salt: p.salt, Registry: p.reg}).Register(p.srv)
 		p.log.Info("sms enabled", "sender", strings.HasPrefix(from, "MG"))
 	}
+	chat := web.New(web.Options{Engine: p.eng, Transcript: p.st, Limiter: p.st.NewLimiter(),
+		Secure: strings.HasPrefix(cfg.Server.PublicURL, "https://"), Logger: p.log, Salt: p.salt,
+		Registry: p.reg, Wake: wake, Done: ctx.Done()})
+	chat.Register(p.srv)
+	senders[bot.ChannelWeb] = &web.Sender{Transcript: p.st, Notify: chat.Notify}
 	if cfg.TelegramEnabled() {
 		client, err := telegram.NewClient(cfg.Telegram.BotToken, cfg.Telegram.APIURL, 10*time.Second)
 		if err != nil {

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/signpost-app/signpost/bot/handoff"
+	"github.com/signpost-app/signpost/bot/inbox"
 	"github.com/signpost-app/signpost/bot/sms/twilio"
 	"github.com/signpost-app/signpost/bot/telegram"
 	"github.com/signpost-app/signpost/config"
@@ -51,6 +58,9 @@ func setupHandoff(cfg config.Config, p channelParts, tg *telegram.Client, sms *t
 	esc := escalations(p.st)
 	claims := &handoff.Claims{Records: p.st, Engine: p.eng, Telegram: group, Escalations: esc, Wake: wake, Logger: p.log}
 	(&handoff.API{Claims: claims, Token: h.APIToken, Logger: p.log}).Register(p.srv)
+	if err := setupInbox(cfg, p, claims); err != nil {
+		return nil, err
+	}
 	return &handoffParts{
 		dispatcher: &handoff.Dispatcher{Queue: p.st, Records: p.st, Notifiers: notifiers, Escalations: esc,
 			Escalation: policy, Engine: p.eng, Wake: wake, Logger: p.log, Registry: p.reg},
@@ -58,4 +68,46 @@ func setupHandoff(cfg config.Config, p channelParts, tg *telegram.Client, sms *t
 			Logger: p.log, Registry: p.reg},
 		claims: claims,
 	}, nil
+}
+
+// setupInbox routes the link workers' web inbox. With no users configured
+// on the embedded default (memory store), it makes a demo account for this
+// run and logs its password once, so the demo works with no setup; with
+// Redis and no users, /inbox is not served.
+func setupInbox(cfg config.Config, p channelParts, claims *handoff.Claims) error {
+	users := make([]inbox.User, len(cfg.Inbox.Users))
+	for i, u := range cfg.Inbox.Users {
+		users[i] = inbox.User(u)
+	}
+	if len(users) == 0 {
+		if cfg.Store.RedisURL != "" {
+			p.log.Warn("no inbox users configured: /inbox is off (add some with signpost users add)")
+			return nil
+		}
+		var b [9]byte
+		_, _ = rand.Read(b[:])
+		password := base64.RawURLEncoding.EncodeToString(b[:])
+		hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+		if err != nil {
+			return fmt.Errorf("making the demo inbox account: %w", err)
+		}
+		users = []inbox.User{{Name: "Demo Worker", PasswordHash: string(hash)}}
+		p.log.Info("demo inbox account for this run (memory store only; configure inbox.users for real use)",
+			"url", "/inbox", "user", "Demo Worker", "password", password)
+	}
+	if err := inbox.CheckUsers(users); err != nil {
+		return fmt.Errorf("inbox.users: %w", err)
+	}
+	sources := make(map[string]string, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		sources[s.Code] = s.Name
+	}
+	var origins []string
+	if u, err := url.Parse(cfg.Server.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		origins = append(origins, u.Scheme+"://"+u.Host)
+	}
+	inbox.New(inbox.Options{Referrals: p.st, Claims: claims, Users: users, Key: inbox.KeyFromSalt(p.salt),
+		Secure: strings.HasPrefix(cfg.Server.PublicURL, "https://"), IdleTimeout: cfg.Inbox.IdleTimeout.Duration(),
+		Logger: p.log, Salt: p.salt, Sources: sources, Origins: origins}).Register(p.srv)
+	return nil
 }

@@ -24,6 +24,7 @@ Usage:
   signpost flows test [DIR]                   run the example conversations beside the flows
   signpost links SOURCE|--all [--bot NAME] [--svg] [--out DIR]
                                               print a source's Telegram link, SMS keyword and QR poster code
+  signpost users add NAME [--config FILE]     make a link worker's inbox account: prints the entry for inbox.users
   signpost version                            print the version
 
 Every command takes --config FILE (YAML); environment variables override it.
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return flowsCmd(ctx, args[1:], stdout, stderr)
 	case "links":
 		err = linksCmd(ctx, args[1:], stdout, stderr)
+	case "users":
+		err = usersCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "signpost", version)
 		return 0

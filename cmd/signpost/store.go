@@ -8,7 +8,9 @@ import (
 
 	"github.com/signpost-app/signpost/bot"
 	"github.com/signpost-app/signpost/bot/handoff"
+	"github.com/signpost-app/signpost/bot/inbox"
 	"github.com/signpost-app/signpost/bot/outbox"
+	"github.com/signpost-app/signpost/bot/web"
 	"github.com/signpost-app/signpost/config"
 	"github.com/signpost-app/signpost/store/memory"
 	redisstore "github.com/signpost-app/signpost/store/redis"
@@ -22,6 +24,8 @@ type store interface {
 	outbox.Store
 	handoff.Queue
 	handoff.Records
+	web.Transcript
+	inbox.Referrals
 	Ping(ctx context.Context) error
 	// NewLimiter returns the rate limiter that goes with the store: shared
 	// through Redis, or in-process for the memory store.
