@@ -72,6 +72,10 @@ type Server struct {
 	// LogLevel is the lowest slog level logged: debug, info, warn or error
 	// (SIGNPOST_LOG_LEVEL, default info).
 	LogLevel string `yaml:"log_level"`
+	// TrustedProxies is how many reverse proxies (load balancers) sit in
+	// front of Signpost: the web chat's per-IP limit then reads the
+	// client's address from X-Forwarded-For that many hops back.
+	TrustedProxies int `yaml:"trusted_proxies"`
 }
 
 // Store is the session, opt-out, referral and queue store.

@@ -31,6 +31,8 @@ func EnvTable() []EnvVar {
 	return []EnvVar{
 		{Name: "SIGNPOST_ADDR", Key: "server.addr", Default: ":8080",
 			Meaning: "HTTP listen address, host:port."},
+		{Name: "SIGNPOST_TRUSTED_PROXIES", Key: "server.trusted_proxies", Default: "0",
+			Meaning: "How many reverse proxies sit in front of Signpost; the web chat's per-IP limit reads the client address from X-Forwarded-For that many hops back. 0 trusts no header."},
 		{Name: "SIGNPOST_PUBLIC_URL", Key: "server.public_url",
 			Meaning: "Public base URL, used to check Twilio signatures and to register the Telegram webhook. https in production; http is accepted with a warning for local testing."},
 		{Name: "SIGNPOST_REDIS_URL", Key: "store.redis_url",

@@ -132,6 +132,7 @@ func TestEveryVariableIsRead(t *testing.T) {
 		"TWILIO_SEGMENTS_PER_SECOND":             "30",
 		"SIGNPOST_SMS_GSM_SAFE":                  "false",
 		"SIGNPOST_INBOX_IDLE_TIMEOUT":            "45m",
+		"SIGNPOST_TRUSTED_PROXIES":               "1",
 	}
 	for _, v := range EnvTable() {
 		raw, ok := samples[v.Name]

@@ -50,6 +50,9 @@ func (c Config) check() *checks {
 
 func (c Config) checkServer(k *checks) {
 	s := c.Server
+	if s.TrustedProxies < 0 {
+		k.fail("SIGNPOST_TRUSTED_PROXIES must be 0 or more, not %d", s.TrustedProxies)
+	}
 	if s.Addr == "" {
 		k.fail("SIGNPOST_ADDR is empty: set a listen address like :8080")
 	} else if _, _, err := net.SplitHostPort(s.Addr); err != nil {

@@ -187,3 +187,11 @@ func TestTelegramContactsPolicy(t *testing.T) {
 		t.Fatalf("full: %v", err)
 	}
 }
+
+func TestTrustedProxiesNotNegative(t *testing.T) {
+	c := Default()
+	c.Server.TrustedProxies = -1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "SIGNPOST_TRUSTED_PROXIES") {
+		t.Fatalf("negative proxies: %v", err)
+	}
+}

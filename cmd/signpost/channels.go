@@ -74,7 +74,7 @@ func setupChannels(ctx context.Context, cfg config.Config, p channelParts) (*out
 	}
 	chat := web.New(web.Options{Engine: p.eng, Transcript: p.st, Limiter: p.st.NewLimiter(),
 		Secure: strings.HasPrefix(cfg.Server.PublicURL, "https://"), Logger: p.log, Salt: p.salt,
-		Registry: p.reg, Wake: wake, Done: ctx.Done()})
+		Registry: p.reg, Wake: wake, Done: ctx.Done(), TrustedProxies: cfg.Server.TrustedProxies})
 	chat.Register(p.srv)
 	senders[bot.ChannelWeb] = &web.Sender{Transcript: p.st, Notify: chat.Notify}
 	if cfg.TelegramEnabled() {

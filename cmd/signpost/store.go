@@ -51,7 +51,8 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, outbox 
 	o := cfg.Privacy
 	if cfg.Store.RedisURL == "" {
 		s := salt(cfg)
-		return memory.New(memory.Options{Salt: s, SessionTTL: o.SessionTTL.Duration(), Outbox: outbox}), s, func() {}, nil
+		return memory.New(memory.Options{Salt: s, SessionTTL: o.SessionTTL.Duration(),
+			ReferralTTL: o.ReferralTTL.Duration(), Outbox: outbox}), s, func() {}, nil
 	}
 	redisstore.SetLogger(log)
 	c, err := redisstore.Open(cfg.Store.RedisURL)

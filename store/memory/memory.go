@@ -22,6 +22,9 @@ type Options struct {
 	DedupeTTL  time.Duration // provider message ids are remembered; default 48 h
 	LockTTL    time.Duration // a turn's lock expires if its holder dies; default 30 s
 	Outbox     []string      // channels whose replies are kept in the outbox for a dispatcher
+	// ReferralTTL drops referral records this long after they were made;
+	// default 365 days.
+	ReferralTTL time.Duration
 }
 
 // Store is an in-memory bot.Store. It is safe for concurrent use.
@@ -78,6 +81,9 @@ func New(o Options) *Store {
 	}
 	if o.LockTTL <= 0 {
 		o.LockTTL = 30 * time.Second
+	}
+	if o.ReferralTTL <= 0 {
+		o.ReferralTTL = 365 * 24 * time.Hour
 	}
 	return &Store{o: o, sessions: map[string]entry{}, dedupe: map[string]time.Time{},
 		optouts: map[string]bool{}, inbox: map[string][]bot.Inbound{}, locks: map[string]lock{},
@@ -277,4 +283,7 @@ func (m *Store) gc(now time.Time) {
 			delete(m.dedupe, k)
 		}
 	}
+	m.handoffs = slices.DeleteFunc(m.handoffs, func(h bot.Handoff) bool {
+		return !h.Created.IsZero() && !now.Before(h.Created.Add(m.o.ReferralTTL))
+	})
 }

@@ -3,6 +3,7 @@ package memory_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -129,5 +130,25 @@ func TestEraseKeepsTheOptOut(t *testing.T) {
 	tr, _ = st.Begin(ctx, msg("", "hi"))
 	if !tr.OptedOut {
 		t.Fatal("opt-out not loaded with the turn")
+	}
+}
+
+func TestReferralRecordsExpire(t *testing.T) {
+	c := &clock{time.Unix(1e9, 0)}
+	st := memory.New(memory.Options{Now: c.now, ReferralTTL: 24 * time.Hour})
+	ctx := context.Background()
+	tr, _ := st.Begin(ctx, msg("1", "done"))
+	tr.Handoffs = []bot.Handoff{{ID: "r-0123456789abcdef-aa", Kind: bot.KindReferral, Channel: "sms", Address: "+1", Created: c.now()}}
+	st.Commit(ctx, save(tr, "done"))
+	c.add(25 * time.Hour)
+	for i := range 1100 { // the memory store sweeps every 1,024 operations
+		tr, err := st.Begin(ctx, bot.Inbound{Channel: "sms", Address: "+9", ID: strconv.Itoa(i), Text: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Commit(ctx, tr)
+	}
+	if refs, _ := st.Referrals(ctx, "sms:+1"); len(refs) != 0 {
+		t.Fatalf("a referral outlived SIGNPOST_REFERRAL_TTL: %+v", refs)
 	}
 }
