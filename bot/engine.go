@@ -45,8 +45,9 @@ type Options struct {
 	Now              func() time.Time // clock; time.Now when nil
 	Logger           *slog.Logger
 	Metrics          *Metrics
-	Salt             string        // salts the hashed conversation ids in logs
-	OnHandoff        func(Handoff) // called after a turn that made a referral or alert is committed
+	Salt             string         // salts the hashed conversation ids in logs
+	OnHandoff        func(Handoff)  // called after a turn that made a referral or alert is committed
+	Location         *time.Location // the service's local time, for check-ins in the daytime; time.Local when nil
 }
 
 // Engine runs conversations. It is safe for concurrent use.
@@ -127,12 +128,16 @@ func (e *Engine) Drain(ctx context.Context, t *Turn) ([]Outbound, error) {
 		start := time.Now()
 		e.Turn(ctx, t)
 		outs = append(outs, t.Outbound...)
-		handoffs := t.Handoffs
+		handoffs, events := t.Handoffs, t.Events
+		if t.Erase {
+			events = nil
+		}
 		next, err := e.o.Store.Commit(ctx, t)
 		if err != nil {
 			return outs, fmt.Errorf("committing turn: %w", err)
 		}
 		e.o.Metrics.observe(time.Since(start))
+		e.o.Metrics.Events(events...)
 		if e.o.OnHandoff != nil {
 			for _, h := range handoffs {
 				e.o.OnHandoff(h)

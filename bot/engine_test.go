@@ -92,7 +92,9 @@ var happyPath = []struct{ say, want string }{
 	{"text", "phone number"},
 	{"07700 900123", "safe and ok"},
 	{"after 4pm, no voicemail", "postcode"},
-	{"m1", "Is that right"},
+	{"m1", "4 quick questions"},
+	{"no", "8 weeks"},
+	{"no", "Is that right"},
 }
 
 func TestDefaultFlowToHandoff(t *testing.T) {
@@ -123,7 +125,7 @@ func TestDefaultFlowToHandoff(t *testing.T) {
 	if person, ok := bot.Person(r.ID); !ok || person != h.eng.Hash(bot.ConversationKey(bot.ChannelSMS, h.addr)) {
 		t.Errorf("referral id %s does not carry the person hash", r.ID)
 	}
-	if r.Urgency != bot.UrgencyRoutine || len(r.Answers) != 11 {
+	if r.Urgency != bot.UrgencyRoutine || len(r.Answers) != 13 {
 		t.Errorf("urgency %s, %d answers: %+v", r.Urgency, len(r.Answers), r.Answers)
 	}
 	// After the handoff the bot goes quiet and points to the crisis lines.

@@ -119,6 +119,11 @@ func (ts *turnState) env(st *flows.Step) map[string]any {
 	if !st.NeedsEnv() {
 		return nil // no conditions to evaluate: skip building the map
 	}
+	return ts.fullEnv()
+}
+
+// fullEnv is every variable of the flow, for conditions.
+func (ts *turnState) fullEnv() map[string]any {
 	s, f := ts.s, ts.f
 	env := make(map[string]any, 16)
 	f.EachVar(func(vi flows.VarInfo) {

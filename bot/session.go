@@ -38,8 +38,22 @@ type Session struct {
 	RemindAt int64         `json:"ra,omitempty"`  // the pending no-reply reminder, unix ms (0: none)
 	Reminded bool          `json:"rd,omitempty"`  // the one reminder was sent
 	CloseAt  int64         `json:"xa,omitempty"`  // the pending expiry notice, unix ms (0: none)
+	FollowAt int64         `json:"fa,omitempty"`  // the pending check-in, unix ms (0: none)
+	FollowUp string        `json:"fu,omitempty"`  // the pending check-in: "<flow>|<referral id>"
 	Started  time.Time     `json:"t0"`
 	Updated  time.Time     `json:"t1"`
+}
+
+// TTL is how long a store keeps the session from now: ttl, or while a
+// check-in is pending, until a week after it falls due (so a check-in
+// held up by an outage still finds the session).
+func (s *Session) TTL(now time.Time, ttl time.Duration) time.Duration {
+	if s.FollowAt > 0 {
+		if d := time.UnixMilli(s.FollowAt).Sub(now) + 7*24*time.Hour; d > ttl {
+			return d
+		}
+	}
+	return ttl
 }
 
 // Key is the session's conversation key.

@@ -56,7 +56,9 @@ func (ts *turnState) answer(ctx context.Context, text string, readable bool) {
 		return
 	}
 	if st.Save != "" {
-		s.Save(SavedAnswer{Name: st.Save, Step: st.ID, Raw: raw, Value: v})
+		a := SavedAnswer{Name: st.Save, Step: st.ID, Raw: raw, Value: v}
+		s.Save(a)
+		ts.recordAnswer(st, a)
 		if st.Save == "language" && st.Answer.Type == answer.Choice {
 			s.Language = pickLanguage(f, v.Text, s.Language)
 			ts.lang = s.Language
@@ -105,6 +107,7 @@ func (ts *turnState) enter(ctx context.Context, st *flows.Step, depth int) {
 	}
 	s := ts.s
 	s.Step = st.ID
+	ts.event(EventStep)
 	if !st.Say.Empty() {
 		ts.say(ts.render(st.Say))
 	}
@@ -112,15 +115,21 @@ func (ts *turnState) enter(ctx context.Context, st *flows.Step, depth int) {
 		h := ts.handoff(KindReferral, "")
 		s.Referral = h.ID
 		ts.t.Handoffs = append(ts.t.Handoffs, h)
+		ts.recordReferral(h.ID)
+		ts.scheduleFollowUp()
 		ts.e.o.Metrics.handoff(KindReferral)
 	}
 	switch {
 	case st.Asks():
 		ts.ask(st)
 	case st.Terminal():
+		ts.event(EventEnd).Ref = s.Referral
 		s.Status = StatusEnded
 		if s.Referral != "" {
 			s.Status = StatusHandedOff
+			// The referral record has the answers now; the session keeps
+			// only what quiet mode and the check-in need.
+			s.Answers, s.ReturnTo = nil, ""
 		}
 	default:
 		r, err := st.Choose("", ts.env(st))

@@ -65,16 +65,18 @@ type Turn struct {
 	Outbound []Outbound
 	Handoffs []Handoff
 	Timers   []Timer // the person's timers after this turn; kinds not listed are cancelled
+	Events   []Event // anonymous monitoring events, kept with the turn (dropped on Erase)
 }
 
 // Timer kinds.
 const (
 	TimerReminder = "reminder" // one gentle nudge after an unanswered question
 	TimerExpiry   = "expiry"   // the conversation is closed and erased after the session TTL
+	TimerFollowUp = "followup" // the check-in flow starts, weeks after a referral
 )
 
 // TimerKinds lists every timer kind.
-var TimerKinds = []string{TimerReminder, TimerExpiry}
+var TimerKinds = []string{TimerReminder, TimerExpiry, TimerFollowUp}
 
 // Timer is a timer to fire for a person.
 type Timer struct {

@@ -28,7 +28,7 @@ func (e *Engine) Turn(ctx context.Context, t *Turn) {
 	ts := &turnState{e: e, t: t, s: t.Session}
 	switch {
 	case t.Msg.Timer != "":
-		ts.timer()
+		ts.timer(ctx)
 	case t.Msg.Notice != "":
 		ts.notice()
 	default:
@@ -73,13 +73,20 @@ func (ts *turnState) timers() []Timer {
 	if ts.s.CloseAt > 0 {
 		out = append(out, Timer{Kind: TimerExpiry, At: time.UnixMilli(ts.s.CloseAt)})
 	}
+	if ts.s.FollowAt > 0 {
+		out = append(out, Timer{Kind: TimerFollowUp, At: time.UnixMilli(ts.s.FollowAt)})
+	}
 	return out
 }
 
 // timer handles a fired timer. A timer from an earlier turn (its due time
 // no longer matches the session's) changes nothing.
-func (ts *turnState) timer() {
+func (ts *turnState) timer(ctx context.Context) {
 	in, s, e := ts.t.Msg, ts.s, ts.e
+	if in.Timer == TimerFollowUp && s != nil && s.FollowAt == in.TimerAt {
+		ts.followUp(ctx)
+		return
+	}
 	if s == nil || ts.t.OptedOut || s.Status != StatusActive {
 		e.o.Metrics.turn("timer_ignored")
 		return
@@ -95,6 +102,7 @@ func (ts *turnState) timer() {
 		}
 		e.o.Metrics.turn("reminder")
 	case in.Timer == TimerExpiry && s.CloseAt == in.TimerAt:
+		ts.event(EventDropOff).Ref = s.Referral
 		ts.say(e.text(ts.lang, "closed"))
 		ts.t.Forget = true
 		ts.s = nil
@@ -248,13 +256,17 @@ func (ts *turnState) start(ctx context.Context, source string) {
 	s := &Session{Channel: in.Channel, Address: in.Address, Flow: f.ID, Version: f.Version,
 		Step: f.Start, Status: StatusActive, Source: source, Started: now, Updated: now}
 	if old != nil {
-		s.Turn, s.Risks = old.Turn, old.Risks
+		// A pending check-in survives starting again; it waits if it falls
+		// due mid-conversation.
+		s.Turn, s.Risks, s.FollowAt, s.FollowUp = old.Turn, old.Risks, old.FollowAt, old.FollowUp
 		if s.Source == "" {
 			s.Source = old.Source
 		}
 	}
 	s.Language = pickLanguage(f, in.Language, ts.lang)
 	ts.s, ts.f, ts.lang = s, f, s.Language
+	ev := ts.event(EventStart)
+	ev.Channel, ev.Source = s.Channel, s.Source
 	ts.enter(ctx, f.Step(f.Start), 0)
 }
 
@@ -280,6 +292,7 @@ func (ts *turnState) risk(ctx context.Context, category, text string) {
 	}
 	ts.t.Outbound = append(ts.t.Outbound, Outbound{ID: newID("o_"), Channel: ts.t.Msg.Channel, Address: ts.t.Msg.Address,
 		Text: e.text(ts.lang, "risk"), Urgent: true})
+	ts.event(EventRisk).Value = category
 	if ts.s != nil {
 		ts.s.Risks = append(ts.s.Risks, Risk{Category: category, At: now})
 		ts.t.Handoffs = append(ts.t.Handoffs, ts.handoff(KindAlert, text))

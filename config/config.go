@@ -190,6 +190,13 @@ type Privacy struct {
 	// ReferralTTL is how long a referral is kept after it is created
 	// (SIGNPOST_REFERRAL_TTL, default 365d).
 	ReferralTTL Duration `yaml:"referral_ttl"`
+	// EventTTL is how long the anonymous monitoring events behind the
+	// impact figures are kept (SIGNPOST_EVENT_TTL, default 400d: a year's
+	// figures plus a month).
+	EventTTL Duration `yaml:"event_ttl"`
+	// SuppressBelow hides every count under it in the figures, shown as
+	// "<5" for 5 (SIGNPOST_REPORT_SUPPRESS_BELOW, default 5).
+	SuppressBelow int `yaml:"report_suppress_below"`
 }
 
 // Bot tunes the conversation engine.
@@ -232,7 +239,7 @@ func Default() Config {
 		Flows:    Flows{Start: "youth-self-referral", ReadingAge: 11},
 		Twilio:   Twilio{APIURL: "https://api.twilio.com", SegmentsPerSecond: 10, GSMSafe: true},
 		Telegram: Telegram{APIURL: "https://api.telegram.org"},
-		Privacy:  Privacy{SessionTTL: 30 * Day, ReferralTTL: 365 * Day},
+		Privacy:  Privacy{SessionTTL: 30 * Day, ReferralTTL: 365 * Day, EventTTL: 400 * Day, SuppressBelow: 5},
 		Inbox:    Inbox{IdleTimeout: Duration(30 * time.Minute)},
 		Handoff: Handoff{OfficeHours: "Mon-Fri 09:00-17:00 Europe/London", TelegramContacts: "masked",
 			EscalateAfter: Duration(2 * time.Hour), EscalateUrgentAfter: Duration(15 * time.Minute)},

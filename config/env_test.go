@@ -120,6 +120,8 @@ func TestEveryVariableIsRead(t *testing.T) {
 	samples := map[string]string{
 		"SIGNPOST_HANDOFF_SMS":                   "+447700900001,+447700900002",
 		"SIGNPOST_MIN_AGE":                       "14",
+		"SIGNPOST_REPORT_SUPPRESS_BELOW":         "10",
+		"SIGNPOST_EVENT_TTL":                     "90d",
 		"SIGNPOST_READING_AGE":                   "9",
 		"SIGNPOST_SESSION_TTL":                   "3d",
 		"SIGNPOST_REFERRAL_TTL":                  "100d",

@@ -22,6 +22,15 @@ func (c Config) checkPrivacy(k *checks) {
 	if p.ReferralTTL <= 0 {
 		k.fail("SIGNPOST_REFERRAL_TTL is %s: it must be more than 0, like 365d", p.ReferralTTL)
 	}
+	if p.EventTTL <= 0 {
+		k.fail("SIGNPOST_EVENT_TTL is %s: it must be more than 0, like 400d", p.EventTTL)
+	}
+	switch {
+	case p.SuppressBelow < 1:
+		k.fail("SIGNPOST_REPORT_SUPPRESS_BELOW is %d: use 1 (show every count) or more; 5 is usual", p.SuppressBelow)
+	case p.SuppressBelow < 5:
+		k.warn("SIGNPOST_REPORT_SUPPRESS_BELOW is %d: counts under 5 can identify a young person in a small service; 5 or more is usual", p.SuppressBelow)
+	}
 }
 
 func (c Config) checkBot(k *checks) {

@@ -10,7 +10,8 @@ import (
 
 // FuzzParse feeds arbitrary bytes to Parse. Whatever the input, Parse must
 // not panic and must return either a flow or at least one error, never both;
-// a flow it returns must be whole enough to draw and to run. Seeds: the
+// a flow it returns must be whole enough to draw and to run, and its
+// report and follow_up safe to use. Seeds: the
 // corpus under testdata/fuzz/FuzzParse and every testdata/good and
 // testdata/bad flow.
 func FuzzParse(f *testing.F) {
@@ -66,5 +67,33 @@ func FuzzParse(f *testing.F) {
 		if len(slices.Compact(names)) != len(names) {
 			t.Errorf("event names not unique: %v", names)
 		}
+		checkReportAndFollowUp(t, flow)
 	})
+}
+
+// checkReportAndFollowUp checks what the figures and the check-in rely on:
+// every reported name is saved once, as a type with no free text, and a
+// follow-up names another flow, within a year, with its condition compiled.
+func checkReportAndFollowUp(t *testing.T, flow *Flow) {
+	t.Helper()
+	for i, name := range flow.Report {
+		if slices.Index(flow.Report, name) != i {
+			t.Errorf("report: %q twice", name)
+		}
+		v, ok := flow.Vars()[name]
+		saved := ok && !v.Builtin && slices.Contains(reportTypes, v.Type)
+		if !saved && name == "language" {
+			for _, s := range flow.Steps {
+				saved = saved || (s.Save == name && s.Answer != nil && slices.Contains(reportTypes, s.Answer.Type))
+			}
+		}
+		if !saved {
+			t.Errorf("report: %q is not a saved choice, choices, yes_no or number answer", name)
+		}
+	}
+	if fu := flow.FollowUp; fu != nil {
+		if fu.Flow == "" || fu.Flow == flow.ID || fu.After < week || fu.After > maxFollowUpWeeks*week || (fu.If != "" && fu.program == nil) {
+			t.Errorf("bad follow_up %+v", fu)
+		}
+	}
 }

@@ -23,10 +23,23 @@ var mermaidEscaper = strings.NewReplacer(
 // subroutine box in the "handoff" class. Edges are labelled with the outcome
 // and condition that take them ("yes", "age < 11", "yes, if age < 11",
 // "otherwise" for a catch-all after other routes); return routes are dotted
-// and labelled "↩ return".
+// and labelled "↩ return". A follow_up shows as a comment line under the
+// title ("%% follow-up: check-in after 8 weeks").
 func Graph(f *Flow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%%%% %s version %d\n", f.ID, f.Version)
+	if fu := f.FollowUp; fu != nil {
+		// A comment, not a node: the check-in is another flow, drawn on its own.
+		weeks := "weeks"
+		if fu.After == week {
+			weeks = "week"
+		}
+		fmt.Fprintf(&b, "%%%% follow-up: %s after %d %s", fu.Flow, fu.After/week, weeks)
+		if fu.If != "" {
+			fmt.Fprintf(&b, ", if %s", strings.Join(strings.Fields(fu.If), " "))
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("flowchart TD\n")
 	node := map[string]string{}
 	for i, id := range f.Order {

@@ -29,6 +29,9 @@ type loader struct {
 	steps map[string]*stepSource
 	texts []textRef
 	start int // line of the start value
+
+	reportLines []int          // line of each name in f.Report
+	followUp    followUpSource // where follow_up's parts are
 }
 
 // stepSource is where a step's parts are in the file.
@@ -118,6 +121,12 @@ func (l *loader) flow(root *yaml.Node) {
 	}
 	if kv, ok := keys["summary"]; ok {
 		f.Summary = l.text(kv, "", "summary", true, false)
+	}
+	if kv, ok := keys["report"]; ok {
+		l.report(kv)
+	}
+	if kv, ok := keys["follow_up"]; ok {
+		l.followUpKey(kv)
 	}
 	if kv, ok := keys["start"]; ok {
 		f.Start, _ = l.scalar(kv.value, "", "start")

@@ -20,11 +20,12 @@ var (
 
 // The keys allowed at each level of a flow file, in documentation order.
 var (
-	flowKeys   = []string{"flow", "version", "title", "languages", "start", "summary", "steps"}
-	stepKeys   = []string{"say", "ask", "answer", "invalid", "save", "next", "handoff", "end"}
-	answerKeys = []string{"type", "min", "max", "max_length", "optional", "options"}
-	optionKeys = []string{"id", "text"}
-	routeKeys  = []string{"on", "if", "goto", "return"}
+	flowKeys     = []string{"flow", "version", "title", "languages", "start", "summary", "report", "follow_up", "steps"}
+	stepKeys     = []string{"say", "ask", "answer", "invalid", "save", "next", "handoff", "end"}
+	answerKeys   = []string{"type", "min", "max", "max_length", "optional", "options"}
+	optionKeys   = []string{"id", "text"}
+	routeKeys    = []string{"on", "if", "goto", "return"}
+	followUpKeys = []string{"flow", "after_weeks", "if"}
 )
 
 // keyHints maps words authors often use by mistake to the key they meant,
@@ -36,6 +37,8 @@ var keyHints = map[string]string{
 	"label": "text", "name": "id", "value": "id", "choices": "options",
 	"maximum": "max", "minimum": "min", "maxlength": "max_length",
 	"id": "flow", "language": "languages", "title": "title",
+	"weeks": "after_weeks", "after": "after_weeks", "delay": "after_weeks", "wait": "after_weeks",
+	"checkin": "follow_up", "check_in": "follow_up", "figures": "report", "monitoring": "report",
 }
 
 // nearest returns the candidate nearest to word — edit distance at most 2,

@@ -54,7 +54,9 @@ func LoadDir(dir string, opt LoadOptions) (*Set, Problems) {
 
 // LoadFS is LoadDir over a file system, such as an embed.FS of built-in
 // flows. Two files with the same flow id and version are an error; the
-// first in path order is kept.
+// first in path order is kept. The problems include those of Set.Check; a
+// flow whose follow_up names no flow of the set stays in the set, but the
+// problem is an error, so callers refuse to run it.
 func LoadFS(fsys fs.FS, opt LoadOptions) (*Set, Problems) {
 	var probs Problems
 	var loaded []*Flow
@@ -97,8 +99,23 @@ func LoadFS(fsys fs.FS, opt LoadOptions) (*Set, Problems) {
 	if err != nil {
 		probs = append(probs, Problem{File: ".", Msg: "cannot read: " + err.Error()})
 	}
+	set := NewSet(loaded...)
+	probs = append(probs, set.Check()...)
 	probs.sort()
-	return NewSet(loaded...), probs
+	return set, probs
+}
+
+// Check returns the problems that only show with every flow together: a
+// follow_up naming a flow the set does not hold, or follow-ups that lead
+// back round to where they started. LoadFS and LoadDir run it; call it on a
+// set made with NewSet before running it.
+func (s *Set) Check() Problems {
+	if s == nil {
+		return nil
+	}
+	probs := s.checkFollowUps() // followup.go
+	probs.sort()
+	return probs
 }
 
 // isFlowFile reports whether a file name is a flow file rather than an

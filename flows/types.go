@@ -45,8 +45,10 @@ type Flow struct {
 	Version   int
 	Title     Text
 	Start     string
-	Languages []string // the first is the default language
-	Summary   Text     // optional handoff summary template
+	Languages []string  // the first is the default language
+	Summary   Text      // optional handoff summary template
+	Report    []string  // saved answers that go into the anonymous figures, in file order
+	FollowUp  *FollowUp // the check-in after a referral; nil when there is none
 	Steps     map[string]*Step
 	Order     []string // step ids in file order
 	File      string

@@ -23,6 +23,8 @@ func (l *loader) check() {
 		l.checkExit(s)
 	}
 	l.compileConditions()
+	l.checkReport()   // report.go
+	l.checkFollowUp() // followup.go
 	l.checkTexts()
 	l.checkReachable()
 	l.checkLoops()

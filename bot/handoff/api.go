@@ -1,7 +1,6 @@
 package handoff
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -48,16 +47,7 @@ func (a *API) Register(srv *server.Server) {
 }
 
 // auth checks the bearer token in constant time.
-func (a *API) auth(next server.HandlerFunc) server.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(a.Token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="signpost"`)
-			return server.Errorf(http.StatusUnauthorized, "missing or wrong bearer token")
-		}
-		return next(w, r)
-	}
-}
+func (a *API) auth(next server.HandlerFunc) server.HandlerFunc { return server.Bearer(a.Token, next) }
 
 func (a *API) claim(w http.ResponseWriter, r *http.Request) error {
 	var body struct {

@@ -44,6 +44,8 @@ type Claims struct {
 	Telegram    *TelegramNotifier // the link workers' group; nil without one
 	Escalations Escalations       // a claimed referral's escalation is cancelled; may be nil
 	Wake        func()            // tells the outbox dispatcher a reply is queued; may be nil
+	Events      bot.EventLog      // the monitoring events (claims and outcomes); may be nil
+	Metrics     *bot.Metrics      // the live counters; may be nil
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
@@ -92,6 +94,15 @@ func (c *Claims) Claim(ctx context.Context, id, worker, via string) (*bot.Handof
 		c.wake()
 	}
 	c.log().Info("referral claimed", "id", id, "kind", h.Kind, "via", via, "repeat", !won)
+	if h.Kind == bot.KindReferral {
+		// Recorded again on a repeated claim (a caller retrying after an
+		// error): the figures count a referral's first claim only.
+		ev := bot.NewEvent(bot.EventClaim, h.ClaimedAt)
+		ev.Ref, ev.Seconds = h.ID, int64(h.ClaimedAt.Sub(h.Created).Seconds())
+		if err := c.record(ctx, h.ID, ev); err != nil {
+			return h, err
+		}
+	}
 	return h, nil
 }
 
@@ -154,7 +165,27 @@ func (c *Claims) Outcome(ctx context.Context, id, outcome, via string) (*bot.Han
 		}
 	}
 	c.log().Info("referral outcome recorded", "id", id, "outcome", outcome, "via", via)
+	if h.Kind == bot.KindReferral {
+		ev := bot.NewEvent(bot.EventOutcome, now)
+		ev.Ref, ev.Value = h.ID, outcome
+		if err := c.record(ctx, h.ID, ev); err != nil {
+			return h, err
+		}
+	}
 	return h, nil
+}
+
+// record keeps a monitoring event about the person referral id belongs to.
+func (c *Claims) record(ctx context.Context, id string, ev bot.Event) error {
+	person, ok := bot.Person(id)
+	if c.Events == nil || !ok {
+		return nil
+	}
+	if err := c.Events.Record(ctx, person, ev); err != nil {
+		return fmt.Errorf("recording the %s of %s for the figures: %w", ev.Kind, id, err)
+	}
+	c.Metrics.Events(ev)
+	return nil
 }
 
 // Relay sends a link worker's reply to the young person of referral h, on

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/signpost-app/signpost/bot/handoff"
+	"github.com/signpost-app/signpost/bot/impact"
 	"github.com/signpost-app/signpost/server"
 )
 
@@ -59,6 +61,10 @@ type Options struct {
 	// form posts are accepted, for a proxy that changes the Host header;
 	// posts from the inbox's own origin are always accepted.
 	Origins []string
+	// Report works out the impact figures (impact.Build over the store's
+	// events) from from (inclusive) to to (exclusive), both 00:00 UK time,
+	// for the dashboard and its downloads; nil leaves the dashboard out.
+	Report func(ctx context.Context, from, to time.Time) (*impact.Report, error)
 }
 
 // Defaults and limits.
@@ -164,6 +170,8 @@ func checkUser(u User) error {
 //	POST /inbox/r/{id}/reply       relay a reply to the young person (text)
 //	POST /inbox/r/{id}/outcome     record an outcome and close it (outcome)
 //	GET  /inbox/static/inbox.css   the style sheet
+//	GET  /inbox/dashboard          the impact figures, and .csv, .json, .md to
+//	                               download them (only with Options.Report)
 //
 // With no users configured nobody can sign in, but the routes are there.
 func (in *Inbox) Register(srv *server.Server) {
@@ -180,6 +188,7 @@ func (in *Inbox) Register(srv *server.Server) {
 	srv.Handle("POST /inbox/r/{id}/reply", in.page(in.post(in.authed(in.reply))))
 	srv.Handle("POST /inbox/r/{id}/outcome", in.page(in.post(in.authed(in.outcome))))
 	srv.Handle("GET "+cssPath, serveCSS)
+	in.registerDashboard(srv)
 }
 
 // contentSecurityPolicy allows the inbox's own style sheet and forms,

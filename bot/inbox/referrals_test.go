@@ -134,7 +134,7 @@ func TestDetailLinksTheSamePersonsOtherRecords(t *testing.T) {
 	addr := "+447700900322"
 	a := r.alert(t, addr)
 	r.say(t, bot.ChannelSMS, addr, "", "15", "yep", "Jo", "2", "I want to find a job", "1", "not in work, school or training",
-		"text", "07700 900123", "after 4pm", "m1", "1")
+		"text", "07700 900123", "after 4pm", "m1", "no", "no", "1")
 	h := r.next(t, bot.KindReferral)
 	b := r.browser(t)
 	b.signIn(priya, priyaPW)

@@ -157,7 +157,7 @@ func (r *rig) refer(t *testing.T, addr, name, source string) bot.Handoff {
 		path = append(path, "2") // where they heard of us: asked only without a source
 	}
 	path = append(path, "I want to find a job and I feel stuck at home", "1, 8", "not in work, school or training",
-		"text", "07700 900123", "after 4pm, no voicemail", "m1", "1")
+		"text", "07700 900123", "after 4pm, no voicemail", "m1", "no", "no", "1")
 	r.say(t, bot.ChannelSMS, addr, source, path...)
 	return r.next(t, bot.KindReferral)
 }

@@ -174,7 +174,7 @@ func loginURL(r *http.Request, expired bool) string {
 // safeNext reports whether p is an inbox page to return to after signing
 // in: the list or a referral, never another site.
 func safeNext(p string) bool {
-	if p == "/inbox" {
+	if p == "/inbox" || p == "/inbox/dashboard" {
 		return true
 	}
 	id, ok := strings.CutPrefix(p, "/inbox/r/")

@@ -45,7 +45,7 @@ type pages map[string]*template.Template
 
 func loadPages() pages {
 	p := pages{}
-	for _, name := range []string{"login", "list", "detail"} {
+	for _, name := range []string{"login", "list", "detail", "dashboard"} {
 		p[name] = template.Must(template.New("layout.html").ParseFS(assets, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return p
@@ -58,10 +58,12 @@ type base struct {
 	Worker string // signed-in worker, "" on the sign-in page
 	CSRF   string
 	Flash  *flash
+	// Dashboard shows the link to the dashboard (Options.Report is set).
+	Dashboard bool
 }
 
 func (in *Inbox) base(w http.ResponseWriter, r *http.Request, s *session, title string) base {
-	b := base{Title: title, CSS: cssURL, Flash: in.takeFlash(w, r)}
+	b := base{Title: title, CSS: cssURL, Flash: in.takeFlash(w, r), Dashboard: in.o.Report != nil}
 	if s != nil {
 		b.Worker, b.CSRF = s.name, in.csrfToken(s)
 	}

@@ -664,7 +664,9 @@ var happyPath = []struct{ say, want string }{
 	{"text", "phone number"},
 	{"07700 900123", "safe and ok"},
 	{"after 4pm, no voicemail", "postcode"},
-	{"m1", "Is that right"},
+	{"m1", "4 quick questions"},
+	{"no", "8 weeks"},
+	{"no", "Is that right"},
 	{"yes, send it", "Thank you, Sam"},
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/signpost-app/signpost/bot/telegram"
 	"github.com/signpost-app/signpost/bot/web"
 	"github.com/signpost-app/signpost/config"
+	"github.com/signpost-app/signpost/flows"
 	"github.com/signpost-app/signpost/server"
 )
 
@@ -39,6 +40,9 @@ type channelParts struct {
 	reg  *prometheus.Registry
 	log  *slog.Logger
 	salt string
+
+	metrics *bot.Metrics
+	flows   func() *flows.Set // the flows running now (they reload on SIGHUP)
 }
 
 // setupChannels registers the enabled channels' webhooks and returns the

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/signpost-app/signpost/bot/handoff"
+	"github.com/signpost-app/signpost/bot/impact"
 	"github.com/signpost-app/signpost/bot/inbox"
 	"github.com/signpost-app/signpost/bot/sms/twilio"
 	"github.com/signpost-app/signpost/bot/telegram"
@@ -56,8 +59,11 @@ func setupHandoff(cfg config.Config, p channelParts, tg *telegram.Client, sms *t
 		notifiers = append(notifiers, &handoff.WebhookNotifier{URL: h.WebhookURL, Secret: []byte(h.WebhookSecret)})
 	}
 	esc := escalations(p.st)
-	claims := &handoff.Claims{Records: p.st, Engine: p.eng, Telegram: group, Escalations: esc, Wake: wake, Logger: p.log}
+	claims := &handoff.Claims{Records: p.st, Engine: p.eng, Telegram: group, Escalations: esc, Wake: wake, Logger: p.log,
+		Events: p.st, Metrics: p.metrics}
 	(&handoff.API{Claims: claims, Token: h.APIToken, Logger: p.log}).Register(p.srv)
+	(&impact.API{Token: h.APIToken, Log: p.st, Logger: p.log, Location: serviceLocation(cfg),
+		Options: func(o impact.Options) impact.Options { return reportOptions(o, cfg, p.flows()) }}).Register(p.srv)
 	if err := setupInbox(cfg, p, claims); err != nil {
 		return nil, err
 	}
@@ -108,6 +114,9 @@ func setupInbox(cfg config.Config, p channelParts, claims *handoff.Claims) error
 	}
 	inbox.New(inbox.Options{Referrals: p.st, Claims: claims, Users: users, Key: inbox.KeyFromSalt(p.salt),
 		Secure: strings.HasPrefix(cfg.Server.PublicURL, "https://"), IdleTimeout: cfg.Inbox.IdleTimeout.Duration(),
-		Logger: p.log, Salt: p.salt, Sources: sources, Origins: origins}).Register(p.srv)
+		Logger: p.log, Salt: p.salt, Sources: sources, Origins: origins,
+		Report: func(ctx context.Context, from, to time.Time) (*impact.Report, error) {
+			return impact.Build(ctx, p.st, reportOptions(impact.Options{From: from, To: to}, cfg, p.flows()))
+		}}).Register(p.srv)
 	return nil
 }

@@ -52,7 +52,7 @@ func TestServeHandoffToTelegramGroup(t *testing.T) {
 		"SIGNPOST_API_TOKEN=" + apiToken}, &logs)
 
 	for i, text := range []string{"hi", "yes", "15", "yep", "Sam", "2", "I want to find a job", "1, 8",
-		"not in work, school or training", "text", "07700 900123", "after 4pm", "m1", "1"} {
+		"not in work, school or training", "text", "07700 900123", "after 4pm", "m1", "no", "no", "1"} {
 		fake.PushUpdate(tgfake.TextUpdate(person, i+1, text))
 	}
 	var post tgfake.SentMessage

@@ -24,6 +24,8 @@ Usage:
   signpost flows test [DIR]                   run the example conversations beside the flows
   signpost links SOURCE|--all [--bot NAME] [--svg] [--out DIR]
                                               print a source's Telegram link, SMS keyword and QR poster code
+  signpost report [--from DAY] [--to DAY] [--format csv|json|md]
+                                              print the anonymous impact figures (small counts shown as <5)
   signpost users add NAME [--config FILE]     make a link worker's inbox account: prints the entry for inbox.users
   signpost version                            print the version
 
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return flowsCmd(ctx, args[1:], stdout, stderr)
 	case "links":
 		err = linksCmd(ctx, args[1:], stdout, stderr)
+	case "report":
+		err = reportCmd(ctx, args[1:], stdout, stderr)
 	case "users":
 		err = usersCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "version", "--version":

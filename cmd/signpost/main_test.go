@@ -55,7 +55,7 @@ func signpost(t *testing.T, stdin string, env []string, args ...string) (stdout,
 
 func TestChatCompletesTheDefaultFlowToAHandoffSummary(t *testing.T) {
 	in := strings.Join([]string{"yes", "16", "yes", "Kai", "1", "I want to get an apprenticeship",
-		"8", "5", "1", "weekday evenings", "skip", "1"}, "\n")
+		"8", "6", "1", "weekday evenings", "skip", "no", "no", "1"}, "\n")
 	out, errOut, code := signpost(t, in, nil, "chat")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/signpost-app/signpost/bot"
+	"github.com/signpost-app/signpost/flows"
 	"github.com/signpost-app/signpost/server"
 )
 
@@ -51,10 +52,11 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeStore()
+	metrics := bot.NewMetrics(reg)
 	eng := bot.New(bot.Options{Flows: set, Store: st, Screener: screener, StartFlow: cfg.Flows.Start,
 		MinAge: float64(cfg.Bot.MinAge), StopConfirmation: cfg.Bot.StopConfirmation, Logger: log,
 		ReminderAfter: cfg.Bot.ReminderAfter.Duration(), SessionTTL: cfg.Privacy.SessionTTL.Duration(),
-		Metrics: bot.NewMetrics(reg), Salt: hashSalt,
+		Metrics: metrics, Salt: hashSalt, Location: serviceLocation(cfg),
 	})
 	// Every process sweeps: due timers fire once across all of them, and
 	// the inbox of a person whose handler died is picked up.
@@ -85,7 +87,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := server.New(server.Options{Addr: cfg.Server.Addr, Logger: log, Registry: reg,
 		Ready: func(ctx context.Context) error { return st.Ping(ctx) }})
-	disp, ho, err := setupChannels(ctx, cfg, channelParts{eng: eng, st: st, srv: srv, reg: reg, log: log, salt: hashSalt})
+	disp, ho, err := setupChannels(ctx, cfg, channelParts{eng: eng, st: st, srv: srv, reg: reg, log: log, salt: hashSalt,
+		metrics: metrics, flows: func() *flows.Set { s, _ := eng.CurrentFlows().(*flows.Set); return s }})
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ type store interface {
 	handoff.Records
 	web.Transcript
 	inbox.Referrals
+	bot.EventLog
 	Ping(ctx context.Context) error
 	// NewLimiter returns the rate limiter that goes with the store: shared
 	// through Redis, or in-process for the memory store.
@@ -52,7 +53,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, outbox 
 	if cfg.Store.RedisURL == "" {
 		s := salt(cfg)
 		return memory.New(memory.Options{Salt: s, SessionTTL: o.SessionTTL.Duration(),
-			ReferralTTL: o.ReferralTTL.Duration(), Outbox: outbox}), s, func() {}, nil
+			ReferralTTL: o.ReferralTTL.Duration(), EventTTL: o.EventTTL.Duration(), Outbox: outbox}), s, func() {}, nil
 	}
 	redisstore.SetLogger(log)
 	c, err := redisstore.Open(cfg.Store.RedisURL)
@@ -75,7 +76,8 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, outbox 
 		}
 	}
 	st := redisstore.New(c, redisstore.Options{Prefix: cfg.Store.RedisPrefix, Salt: s,
-		SessionTTL: o.SessionTTL.Duration(), ReferralTTL: o.ReferralTTL.Duration(), Outbox: outbox})
+		SessionTTL: o.SessionTTL.Duration(), ReferralTTL: o.ReferralTTL.Duration(), EventTTL: o.EventTTL.Duration(),
+		Outbox: outbox})
 	return st, s, func() { c.Close() }, nil
 }
 

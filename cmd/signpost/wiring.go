@@ -52,7 +52,7 @@ func loadOptions(readingAge int) flows.LoadOptions {
 		func(t string) (string, bool) {
 			age, ok := plain.Check(t, float64(readingAge))
 			if !ok {
-				return fmt.Sprintf("this message reads at about age %.0f; aim for %d or younger: use shorter sentences and words", age, readingAge), true
+				return fmt.Sprintf("this message reads at about age %.1f; aim for %d or younger: use shorter sentences and words", age, readingAge), true
 			}
 			return "", false
 		},

@@ -25,6 +25,9 @@ type Options struct {
 	// ReferralTTL drops referral records this long after they were made;
 	// default 365 days.
 	ReferralTTL time.Duration
+	// EventTTL drops monitoring events this long after they happened;
+	// default 400 days.
+	EventTTL time.Duration
 }
 
 // Store is an in-memory bot.Store. It is safe for concurrent use.
@@ -47,6 +50,7 @@ type Store struct {
 	links    map[string]string
 	web      map[string][]bot.WebMessage
 	webseq   map[string]int64
+	events   map[string][]bot.Event // person hash → their monitoring events
 	seq      uint64
 	tokens   uint64
 	ops      int
@@ -85,11 +89,14 @@ func New(o Options) *Store {
 	if o.ReferralTTL <= 0 {
 		o.ReferralTTL = 365 * 24 * time.Hour
 	}
+	if o.EventTTL <= 0 {
+		o.EventTTL = 400 * 24 * time.Hour
+	}
 	return &Store{o: o, sessions: map[string]entry{}, dedupe: map[string]time.Time{},
 		optouts: map[string]bool{}, inbox: map[string][]bot.Inbound{}, locks: map[string]lock{},
 		timers: map[string]time.Time{}, outbox: map[string][]bot.Outbound{}, outq: map[string]float64{},
 		oleases: map[string]olease{}, links: map[string]string{},
-		web: map[string][]bot.WebMessage{}, webseq: map[string]int64{}}
+		web: map[string][]bot.WebMessage{}, webseq: map[string]int64{}, events: map[string][]bot.Event{}}
 }
 
 // Ping reports the store healthy; it is always reachable.
@@ -153,11 +160,15 @@ func (m *Store) Commit(_ context.Context, t *bot.Turn) (*bot.Turn, error) {
 	if t.Erase {
 		delete(m.web, key)
 		delete(m.sessions, key)
+		delete(m.events, h)
 		m.handoffs = slices.DeleteFunc(m.handoffs, func(x bot.Handoff) bool { return x.Conversation() == key })
 	} else if t.Session != nil && !t.Forget {
 		// The engine is done with the session: keep it without a copy; every
 		// Turn handed out gets its own clone.
-		m.sessions[key] = entry{s: t.Session, expires: now.Add(m.o.SessionTTL)}
+		m.sessions[key] = entry{s: t.Session, expires: now.Add(t.Session.TTL(now, m.o.SessionTTL))}
+	}
+	if !t.Erase && len(t.Events) > 0 {
+		m.events[h] = append(m.events[h], t.Events...)
 	}
 	m.handoffs = append(m.handoffs, t.Handoffs...)
 	m.enqueue(t.Handoffs)
@@ -286,4 +297,5 @@ func (m *Store) gc(now time.Time) {
 	m.handoffs = slices.DeleteFunc(m.handoffs, func(h bot.Handoff) bool {
 		return !h.Created.IsZero() && !now.Before(h.Created.Add(m.o.ReferralTTL))
 	})
+	m.gcEvents(now)
 }

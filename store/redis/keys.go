@@ -16,12 +16,14 @@ package redis
 //	<prefix>outq          zset    hints: person hash h scored by when their outbox is due (unix ms)
 //	<prefix>{h}:web       list    a web chat's replies for its page, with sequence numbers (last 200)
 //	<prefix>{h}:webseq    string  the web transcript's last sequence number
+//	<prefix>{h}:events    zset    the person's anonymous monitoring events (JSON) scored by when (unix ms); expires after the event TTL
+//	<prefix>events:<day>  set     person hashes with events on a UTC day (2006-01-02): the index the figures read
 //	<prefix>referrals     zset    referral and alert ids by creation time (the inbox list)
 //	<prefix>timers        zset    timers "kind|channel|address" scored by when they are due (unix ms)
 //	<prefix>salt          string  the generated hash salt, when none is configured
 
 type keys struct {
-	session, inbox, lock, seen, refs, optout, outbox, olease, web, webseq string
+	session, inbox, lock, seen, refs, optout, outbox, olease, web, webseq, events string
 }
 
 func (s *Store) personKeys(convKey string) keys { return s.hashKeys(s.hash(convKey)) }
@@ -31,7 +33,7 @@ func (s *Store) hashKeys(h string) keys {
 	p := s.o.Prefix + "{" + h + "}:"
 	return keys{session: p + "session", inbox: p + "inbox", lock: p + "lock", seen: p + "seen",
 		refs: p + "refs", optout: p + "optout", outbox: p + "outbox", olease: p + "olease",
-		web: p + "web", webseq: p + "webseq"}
+		web: p + "web", webseq: p + "webseq", events: p + "events"}
 }
 
 func (s *Store) outqKey() string { return s.o.Prefix + "outq" }

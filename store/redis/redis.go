@@ -33,6 +33,7 @@ type Options struct {
 	ReferralTTL time.Duration // referral records expire; default 365 days
 	DedupeTTL   time.Duration // provider message ids are remembered; default 48 h
 	LockTTL     time.Duration // a turn's lock expires if its holder dies; default 30 s
+	EventTTL    time.Duration // monitoring events are kept; default 400 days
 	Outbox      []string      // channels whose replies are kept in the outbox for a dispatcher
 	Now         func() time.Time
 }
@@ -68,6 +69,9 @@ func New(c goredis.UniversalClient, o Options) *Store {
 	}
 	if o.LockTTL <= 0 {
 		o.LockTTL = 30 * time.Second
+	}
+	if o.EventTTL <= 0 {
+		o.EventTTL = 400 * 24 * time.Hour
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -158,8 +162,14 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 	case t.Forget:
 		erase = "2"
 	}
-	args := make([]any, 0, 8+len(t.Outbound)+2*len(t.Handoffs))
-	args = append(args, t.Token, sess, ms(s.o.SessionTTL+s.sessionGrace()), opt, erase, ms(s.o.LockTTL), ms(s.o.ReferralTTL), 0)
+	now := s.o.Now()
+	sessTTL := s.o.SessionTTL + s.sessionGrace()
+	if t.Session != nil {
+		sessTTL = t.Session.TTL(now, sessTTL)
+	}
+	args := make([]any, 0, 12+len(t.Outbound)+2*len(t.Events)+2*len(t.Handoffs))
+	args = append(args, t.Token, sess, ms(sessTTL), opt, erase, ms(s.o.LockTTL), ms(s.o.ReferralTTL),
+		ms(s.o.EventTTL), now.UnixMilli(), 0)
 	queued := 0
 	for _, o := range t.Outbound {
 		if !slices.Contains(s.o.Outbox, o.Channel) {
@@ -175,7 +185,13 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		args = append(args, b)
 		queued++
 	}
-	args[7] = queued
+	args[9] = queued
+	events, err := s.eventArgs(t)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, len(events)/2)
+	args = append(args, events...)
 	for _, h := range t.Handoffs {
 		b, err := json.Marshal(h)
 		if err != nil {
@@ -183,15 +199,16 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 		}
 		args = append(args, h.ID, b)
 	}
-	scriptKeys := []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout, k.outbox, k.web, k.webseq}
+	scriptKeys := []string{k.session, k.inbox, k.lock, k.seen, k.refs, k.optout, k.outbox, k.web, k.webseq, k.events}
 
-	// DELETE also takes the person's referrals out of the inbox index (an
-	// extra round trip, on DELETE turns only; the records go in the script).
-	var erasedRefs []string
+	// DELETE also takes the person's referrals out of the inbox index and
+	// their pseudonymous id out of the event day index (an extra round
+	// trip, on DELETE turns only; the records go in the script).
+	var erasedRefs, erasedDays []string
 	if t.Erase {
 		var err error
-		if erasedRefs, err = s.c.HKeys(ctx, k.refs).Result(); err != nil {
-			return nil, fmt.Errorf("reading referrals to erase: %w", err)
+		if erasedRefs, erasedDays, err = s.erasable(ctx, k); err != nil {
+			return nil, err
 		}
 	}
 
@@ -215,10 +232,17 @@ func (s *Store) Commit(ctx context.Context, t *bot.Turn) (*bot.Turn, error) {
 	for _, id := range erasedRefs {
 		pipe.ZRem(ctx, s.referralsKey(), id)
 	}
+	h := s.hash(t.Msg.Key())
+	for _, day := range erasedDays {
+		pipe.SRem(ctx, day, h)
+	}
+	if !t.Erase {
+		s.indexEvents(ctx, pipe, h, t.Events)
+	}
 	cmd := commitScript.EvalSha(ctx, pipe, scriptKeys, args...)
 	if queued > 0 {
 		// After the script: a hint for the dispatchers (see outbox.go).
-		pipe.ZAdd(ctx, s.outqKey(), goredis.Z{Score: float64(s.o.Now().UnixMilli()), Member: s.hash(t.Msg.Key())})
+		pipe.ZAdd(ctx, s.outqKey(), goredis.Z{Score: float64(s.o.Now().UnixMilli()), Member: h})
 	}
 	_, _ = pipe.Exec(ctx)
 	res, err := cmd.Slice()

@@ -34,21 +34,23 @@ return {'ok', redis.call('LINDEX', KEYS[2], 0), redis.call('GET', KEYS[1]) or ''
 // to their next message or releases the lock.
 //
 // KEYS[1] session  KEYS[2] inbox  KEYS[3] lock  KEYS[4] seen  KEYS[5] refs  KEYS[6] optout
-// KEYS[7] outbox  KEYS[8] web transcript  KEYS[9] web sequence
+// KEYS[7] outbox  KEYS[8] web transcript  KEYS[9] web sequence  KEYS[10] events
 // ARGV[1] lock token
 // ARGV[2] the session as JSON ("" = none to save)
-// ARGV[3] session TTL ms
+// ARGV[3] session TTL ms (longer while a check-in is pending)
 // ARGV[4] opt-out change: 0 keep, 1 opt out, 2 opt in
-// ARGV[5] erase: 1 deletes the session, dedupe marks, referrals and queued
+// ARGV[5] erase: 1 deletes the session, dedupe marks, referrals, events and
 //
-//	replies (never the opt-out)
+//	queued replies (never the opt-out); 2 forgets the session only
 //
 // ARGV[6] lock TTL ms   ARGV[7] referral TTL ms
-// ARGV[8] N, the number of replies to queue, then ARGV[9] … ARGV[8+N] the replies as JSON;
+// ARGV[8] event TTL ms   ARGV[9] now, unix ms
+// ARGV[10] N, the number of replies to queue, then ARGV[11] … ARGV[10+N] the replies as JSON;
 //
 //	a reply prefixed "U:" is urgent (crisis signposting) and goes to the front
 //
-// ARGV[9+N], ARGV[10+N], …   referral id, referral JSON pairs to keep
+// ARGV[11+N] M, the number of events, then M pairs: unix ms, event JSON
+// ARGV[12+N+2M], …   referral id, referral JSON pairs to keep
 //
 // Returns {"lost"} when the lock is no longer ours (nothing written),
 // {"done"} when the inbox is empty (lock released), or
@@ -64,14 +66,14 @@ elseif ARGV[4] == '2' then
 end
 if ARGV[5] == '1' then
   -- KEYS[9], the web sequence, stays: a page keeps counting from it.
-  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
+  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[7], KEYS[8], KEYS[10])
 elseif ARGV[5] == '2' then
   redis.call('DEL', KEYS[1], KEYS[4])
 elseif ARGV[2] ~= '' then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 end
-local n = tonumber(ARGV[8])
-for i = 9, 8 + n do
+local n = tonumber(ARGV[10])
+for i = 11, 10 + n do
   if string.sub(ARGV[i], 1, 2) == 'U:' then
     redis.call('LPUSH', KEYS[7], string.sub(ARGV[i], 3))
   else
@@ -81,7 +83,15 @@ end
 if n > 0 then
   redis.call('PEXPIRE', KEYS[7], ARGV[3])
 end
-for i = 9 + n, #ARGV, 2 do
+local m = tonumber(ARGV[11 + n])
+if m > 0 and ARGV[5] ~= '1' then
+  for i = 12 + n, 11 + n + 2 * m, 2 do
+    redis.call('ZADD', KEYS[10], ARGV[i], ARGV[i + 1])
+  end
+  redis.call('ZREMRANGEBYSCORE', KEYS[10], '-inf', '(' .. (tonumber(ARGV[9]) - tonumber(ARGV[8])))
+  redis.call('PEXPIRE', KEYS[10], ARGV[8])
+end
+for i = 12 + n + 2 * m, #ARGV, 2 do
   redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
   redis.call('PEXPIRE', KEYS[5], ARGV[7])
 end
@@ -93,6 +103,20 @@ if not nxt then
 end
 redis.call('PEXPIRE', KEYS[3], ARGV[6])
 return {'next', nxt, redis.call('EXISTS', KEYS[6])}
+`)
+
+// recordScript keeps events made outside a turn (claims, outcomes) about
+// one person, with the same retention as a turn's events.
+//
+// KEYS[1] events
+// ARGV[1] event TTL ms   ARGV[2] now, unix ms   ARGV[3…] pairs: unix ms, event JSON
+var recordScript = goredis.NewScript(`
+for i = 3, #ARGV, 2 do
+  redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[1])))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
 `)
 
 // resumeScript takes over a person whose inbox has messages but whose lock

@@ -23,6 +23,7 @@ type Store interface {
 	outbox.Store
 	handoff.Queue
 	handoff.Records
+	bot.EventLog
 	// The web chat transcript (bot/web.Transcript) and the inbox list
 	// (bot/inbox.Referrals), spelled out so this suite does not depend on
 	// those packages.
@@ -58,6 +59,9 @@ func Run(t *testing.T, open Open) {
 		{"DeadHolderLockExpiresAndOrphansResume", deadHolder},
 		{"EraseKeepsOptOut", eraseKeepsOptOut},
 		{"SessionsExpire", sessionsExpire},
+		{"SessionKeptForACheckIn", sessionKeptForCheckIn},
+		{"EventsKeptWithTheTurn", eventsKept},
+		{"EraseRemovesEvents", eraseRemovesEvents},
 		{"Timers", timers},
 		{"TimersClaimedOnceAcrossCallers", timersOnce},
 		{"OutboxOrderOneLeaseAtATime", outboxOrder},
