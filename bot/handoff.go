@@ -122,5 +122,7 @@ var (
 
 // newID returns an id unique across processes, e.g. "o_k3j…x-1f".
 func newID(prefix string) string {
-	return prefix + idPrefix + "-" + strconv.FormatUint(idSeq.Add(1), 36)
+	var b [48]byte // one allocation: the string
+	buf := append(append(append(b[:0], prefix...), idPrefix...), '-')
+	return string(strconv.AppendUint(buf, idSeq.Add(1), 36))
 }

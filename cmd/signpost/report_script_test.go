@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -291,31 +289,6 @@ func (tp *telegramPeople) converse(t *testing.T, scripts map[int64][]exchange) {
 	}
 	if t.Failed() {
 		t.Fatalf("logs:\n%s", tp.logs.String())
-	}
-}
-
-// startServeArgs is startServe with arguments after "serve" (--config).
-func startServeArgs(t *testing.T, base string, env []string, logs *syncBuffer, args ...string) {
-	t.Helper()
-	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if code, _ := call(t, http.MethodGet, base+"/readyz", "", ""); code == http.StatusOK {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not become ready:\n%s", logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 

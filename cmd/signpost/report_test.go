@@ -65,7 +65,7 @@ func TestServeImpactFiguresFromRealUse(t *testing.T) {
 	env := append([]string{"SIGNPOST_ADDR=" + addr, "TELEGRAM_BOT_TOKEN=" + token, "TELEGRAM_API_URL=" + fake.URL(),
 		"TELEGRAM_MODE=polling", "SIGNPOST_API_TOKEN=" + apiToken}, storeEnv...)
 	var logs syncBuffer
-	startServeArgs(t, base, env, &logs, "--config", cfgPath)
+	startServe(t, base, env, &logs, "--config", cfgPath)
 
 	// The configuration and store as the binary has them.
 	cfg, err := config.Load(cfgPath, func(k string) (string, bool) {
@@ -130,6 +130,16 @@ func TestServeImpactFiguresFromRealUse(t *testing.T) {
 	// 4. The figures.
 	assertFigures(t, base, apiToken, cfgPath, storeEnv)
 	dashboardScreenshot(t, base, &logs)
+
+	// The live counters on /metrics (the check-ins were started by the
+	// test's engine, so they are not this process's to count).
+	code, metrics := call(t, http.MethodGet, base+"/metrics", "", "")
+	for _, want := range []string{`signpost_events_total{kind="referral"} 12`, `signpost_events_total{kind="claim"} 10`,
+		`signpost_outcomes_total{outcome="money_advice"}`, `signpost_time_to_claim_seconds_count 10`} {
+		if code != http.StatusOK || !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 
 	// 5. Nothing personal in the logs or the events.
 	assertNothingPersonal(t, ctx, rs.Client(t), logs.String()+laterLogs)

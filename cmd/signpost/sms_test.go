@@ -38,10 +38,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startServe runs `signpost serve` with env and waits until it is ready.
-func startServe(t *testing.T, base string, env []string, logs *syncBuffer) *exec.Cmd {
+// startServe runs `signpost serve [args]` with env and waits until it is ready.
+func startServe(t *testing.T, base string, env []string, logs *syncBuffer, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(binary, "serve")
+	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {

@@ -40,9 +40,18 @@ func (m *Store) Events(_ context.Context, from time.Time, fn func(bot.Event) err
 	return nil
 }
 
-// gcEvents drops events older than the event TTL. m.mu is held.
+// gcEvents drops events older than the event TTL, at most once an hour:
+// a person's events are in time order, so only people whose oldest event
+// expired are touched. m.mu is held.
 func (m *Store) gcEvents(now time.Time) {
+	if now.Sub(m.eventsGC) < time.Hour {
+		return
+	}
+	m.eventsGC = now
 	for person, evs := range m.events {
+		if len(evs) == 0 || now.Before(evs[0].At.Add(m.o.EventTTL)) {
+			continue
+		}
 		evs = slices.DeleteFunc(evs, func(ev bot.Event) bool { return !now.Before(ev.At.Add(m.o.EventTTL)) })
 		if len(evs) == 0 {
 			delete(m.events, person)

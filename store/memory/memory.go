@@ -50,7 +50,8 @@ type Store struct {
 	links    map[string]string
 	web      map[string][]bot.WebMessage
 	webseq   map[string]int64
-	events   map[string][]bot.Event // person hash → their monitoring events
+	events   map[string][]bot.Event // person hash → their monitoring events, oldest first
+	eventsGC time.Time              // when old events were last dropped
 	seq      uint64
 	tokens   uint64
 	ops      int
