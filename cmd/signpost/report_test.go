@@ -436,3 +436,22 @@ func assertNothingPersonal(t *testing.T, ctx context.Context, c redis.UniversalC
 		t.Errorf("events by kind = %v, want 12 referrals and some answers", kinds)
 	}
 }
+
+// The report command explains what it needs instead of printing an empty
+// report: Redis (the memory store keeps nothing between runs) and real dates.
+func TestReportNeedsRedisAndGoodDates(t *testing.T) {
+	if _, errOut, code := signpost(t, "", nil, "report"); code != 1 || !strings.Contains(errOut, "SIGNPOST_REDIS_URL") {
+		t.Errorf("report without Redis: exit %d, %q", code, errOut)
+	}
+	rs := redistest.Start(t, redistest.Options{})
+	env := []string{"SIGNPOST_REDIS_URL=" + rs.URL(), "SIGNPOST_HASH_SALT=report-test-salt-0123456789"}
+	for _, args := range [][]string{{"--from", "2026-13-01"}, {"--from", "2026-10-01", "--to", "2026-09-01"}, {"--format", "xlsx"}, {"extra"}} {
+		if _, errOut, code := signpost(t, "", env, append([]string{"report"}, args...)...); code == 0 || errOut == "" {
+			t.Errorf("report %v: exit %d, %q", args, code, errOut)
+		}
+	}
+	out, errOut, code := signpost(t, "", env, "report", "--format", "csv")
+	if code != 0 || !strings.HasPrefix(out, "figure,key,label,column,value\n") || !strings.Contains(out, "referrals,,Referrals made,count,0") {
+		t.Errorf("an empty store's report: exit %d, %q\n%s", code, errOut, out)
+	}
+}
