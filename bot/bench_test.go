@@ -20,7 +20,7 @@ func BenchmarkTurn(b *testing.B) {
 	script := make([]string, 0, len(happyPath)+1)
 	script = append(script, "restart")
 	for _, s := range happyPath[1:] {
-		script = append(script, s.say)
+		script = append(script, s.Say)
 	}
 	script = append(script, "1")
 	ctx := context.Background()

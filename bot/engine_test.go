@@ -79,28 +79,12 @@ func (h *harness) session() *bot.Session {
 }
 
 // happyPath walks the default flow to the read-back.
-var happyPath = []struct{ say, want string }{
-	{"hi", "not an emergency service"},
-	{"yes", "How old"},
-	{"15", "share your answers"},
-	{"yep", "call you"},
-	{"Sam", "hear about"},
-	{"2", "what matters"},
-	{"I want to find a job and I feel stuck at home", "help with"},
-	{"1, 8", "fits you best"},
-	{"not in work, school or training", "get in touch"},
-	{"text", "phone number"},
-	{"07700 900123", "safe and ok"},
-	{"after 4pm, no voicemail", "postcode"},
-	{"m1", "4 quick questions"},
-	{"no", "8 weeks"},
-	{"no", "Is that right"},
-}
+var happyPath = builtin.HappyPath[:len(builtin.HappyPath)-1]
 
 func TestDefaultFlowToHandoff(t *testing.T) {
 	h := newHarness(t, nil, "")
 	for _, s := range happyPath {
-		h.expect(s.say, s.want)
+		h.expect(s.Say, s.Want)
 	}
 	got := h.expect("yes, send it", "Thank you, Sam", "2 working days")
 	if strings.Contains(got, "Is that right") {
@@ -275,7 +259,7 @@ func TestBadInputGetsAClearReply(t *testing.T) {
 func TestTooLongStoryIsRefusedKindly(t *testing.T) {
 	h := newHarness(t, nil, "")
 	for _, s := range happyPath[:6] {
-		h.send(s.say)
+		h.send(s.Say)
 	}
 	h.expect(strings.Repeat("word ", 400), "under 1000 characters", "what matters")
 }
@@ -283,7 +267,7 @@ func TestTooLongStoryIsRefusedKindly(t *testing.T) {
 func TestReviewChangeComesBack(t *testing.T) {
 	h := newHarness(t, nil, "")
 	for _, s := range happyPath {
-		h.send(s.say)
+		h.send(s.Say)
 	}
 	h.expect("change my name", "What would you like us to call you")
 	h.expect("Alex", "Is that right", "Name: Alex")

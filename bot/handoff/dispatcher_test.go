@@ -52,9 +52,13 @@ const (
 var hookSecret = []byte("webhook-test-secret")
 
 // referralPath answers the built-in flow from "hi" to a referral.
-var referralPath = []string{"hi", "yes", "15", "yep", "Sam", "2",
-	"I want to find a job and I feel stuck at home", "1, 8", "not in work, school or training",
-	"text", "07700 900123", "after 4pm, no voicemail", "m1", "no", "no", "1"}
+var referralPath = func() []string {
+	out := make([]string, len(builtin.HappyPath))
+	for i, x := range builtin.HappyPath {
+		out[i] = x.Say
+	}
+	return out
+}()
 
 // testStore is what the tests need of a store.
 type testStore interface {

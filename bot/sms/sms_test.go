@@ -651,33 +651,16 @@ func TestSignature(t *testing.T) {
 
 // happyPath walks the default flow to the referral: each message and a
 // piece of the reply it must get (the next question).
-var happyPath = []struct{ say, want string }{
-	{"hi", "not an emergency service"},
-	{"yes", "How old"},
-	{"15", "share your answers"},
-	{"yep", "call you"},
-	{"Sam", "hear about"},
-	{"2", "what matters"},
-	{"I want to find a job and I feel stuck at home", "help with"},
-	{"1, 8", "fits you best"},
-	{"not in work, school or training", "get in touch"},
-	{"text", "phone number"},
-	{"07700 900123", "safe and ok"},
-	{"after 4pm, no voicemail", "postcode"},
-	{"m1", "4 quick questions"},
-	{"no", "8 weeks"},
-	{"no", "Is that right"},
-	{"yes, send it", "Thank you, Sam"},
-}
+var happyPath = builtin.HappyPath
 
 func TestDefaultFlowBySMS(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, opts{})
 	addr := newPerson()
 	for _, s := range happyPath {
-		m := h.expect(addr, s.say, s.want)
+		m := h.expect(addr, s.Say, s.Want)
 		if m.To != addr || m.From != ourNumber || m.MessagingServiceSID != "" || m.Username != accountSID {
-			t.Fatalf("after %q: sent To %q From %q service %q as %q", s.say, m.To, m.From, m.MessagingServiceSID, m.Username)
+			t.Fatalf("after %q: sent To %q From %q service %q as %q", s.Say, m.To, m.From, m.MessagingServiceSID, m.Username)
 		}
 		if m.StatusCallback != h.url+"/webhooks/twilio/status" {
 			t.Fatalf("StatusCallback = %q, want %q", m.StatusCallback, h.url+"/webhooks/twilio/status")
@@ -796,7 +779,7 @@ func TestLongAndInvalidBodies(t *testing.T) {
 	h := newHarness(t, opts{})
 	addr := newPerson()
 	for _, s := range happyPath[:6] { // to the story question (free text)
-		h.expect(addr, s.say, s.want)
+		h.expect(addr, s.Say, s.Want)
 	}
 	long := strings.Repeat("I have a lot to say about this. ", 60) // 1,920 characters
 	if utf8.RuneCountInString(long) < 1600 {
@@ -1373,7 +1356,7 @@ func TestSchoolKeyword(t *testing.T) {
 	// Without the keyword, the question is asked.
 	other := newPerson()
 	for _, s := range happyPath[:5] {
-		h.expect(other, s.say, s.want)
+		h.expect(other, s.Say, s.Want)
 	}
 	if s := h.session(other); s.Source != "" {
 		t.Fatalf("source %q without a keyword", s.Source)

@@ -33,7 +33,7 @@ func BenchmarkRedisTurn(b *testing.B) {
 	p := s.proc(b, "bench", c)
 	script := make([]string, len(fullPath))
 	for i, step := range fullPath {
-		script[i] = step.say
+		script[i] = step.Say
 	}
 	var workers, replies atomic.Int64
 	run := fmt.Sprint(msgSeq.Add(1)) // people differ between the benchmark's runs

@@ -35,24 +35,7 @@ var ctx = context.Background()
 
 // fullPath walks the default flow from "hi" to a referral: each message and
 // a piece of the reply it must get (the next question).
-var fullPath = []struct{ say, want string }{
-	{"hi", "not an emergency service"},
-	{"yes", "How old"},
-	{"15", "share your answers"},
-	{"yep", "call you"},
-	{"Sam", "hear about"},
-	{"2", "what matters"},
-	{"I want to find a job and I feel stuck at home", "help with"},
-	{"1, 8", "fits you best"},
-	{"not in work, school or training", "get in touch"},
-	{"text", "phone number"},
-	{"07700 900123", "safe and ok"},
-	{"after 4pm, no voicemail", "postcode"},
-	{"m1", "4 quick questions"},
-	{"no", "8 weeks"},
-	{"no", "Is that right"},
-	{"1", "Thank you, Sam"},
-}
+var fullPath = builtin.HappyPath
 
 // readBack is the index in fullPath of the message answered by the read-back.
 const readBack = 14
@@ -297,7 +280,7 @@ func TestTwoProcessesAlternatingOnePerson(t *testing.T) {
 	procs := []*proc{s.proc(t, "A", nil), s.proc(t, "B", nil)}
 	const addr = "+447700900001"
 	for i, step := range fullPath {
-		procs[i%2].expect(t, addr, step.say, step.want)
+		procs[i%2].expect(t, addr, step.Say, step.Want)
 	}
 
 	mu.Lock()
@@ -395,7 +378,7 @@ func TestConcurrentBurstsAcrossTwoProcesses(t *testing.T) {
 		procs := []*proc{s.proc(t, "A", nil), s.proc(t, "B", nil)}
 		const addr = "+447700900002"
 		for i, step := range fullPath[:3] { // hi, yes, 15
-			procs[i%2].expect(t, addr, step.say, step.want)
+			procs[i%2].expect(t, addr, step.Say, step.Want)
 		}
 		if sess := procs[1].session(t, addr); sess == nil || sess.Step != "consent_share" || sess.Turn != 3 {
 			t.Fatalf("session %+v", sess)
@@ -485,16 +468,16 @@ func TestRestartResumes(t *testing.T) {
 		const addr = "+447700900005"
 		a := s.proc(t, "A", srv.Client(t))
 		for _, step := range fullPath[:4] { // to the name question
-			a.expect(t, addr, step.say, step.want)
+			a.expect(t, addr, step.Say, step.Want)
 		}
 		if err := a.c.Close(); err != nil { // the process exits
 			t.Fatal(err)
 		}
 		b := s.proc(t, "A'", nil) // its replacement: new client, store, engine
 		for _, step := range fullPath[4:readBack] {
-			b.expect(t, addr, step.say, step.want)
+			b.expect(t, addr, step.Say, step.Want)
 		}
-		b.expect(t, addr, fullPath[readBack].say, "Name: Sam", "Age: 15", "Is that right")
+		b.expect(t, addr, fullPath[readBack].Say, "Name: Sam", "Age: 15", "Is that right")
 	})
 
 	t.Run("MidTurnCrash", func(t *testing.T) {
@@ -503,7 +486,7 @@ func TestRestartResumes(t *testing.T) {
 		const addr = "+447700900006"
 		a := s.proc(t, "A", srv.Client(t))
 		for _, step := range fullPath[:3] {
-			a.expect(t, addr, step.say, step.want)
+			a.expect(t, addr, step.Say, step.Want)
 		}
 		// A takes "yep" (Begin) and dies before committing.
 		in := inbound(addr, newID(), "yep")
@@ -542,7 +525,7 @@ func TestRedisRestartWithAppendOnly(t *testing.T) {
 			p := s.proc(t, "A", rs.Client(t))
 			const addr = "+447700900007"
 			for _, step := range fullPath[:6] { // half the flow: to "what matters"
-				p.expect(t, addr, step.say, step.want)
+				p.expect(t, addr, step.Say, step.Want)
 			}
 			if outage == "Restart" {
 				rs.Restart(t)
@@ -552,7 +535,7 @@ func TestRedisRestartWithAppendOnly(t *testing.T) {
 				} else {
 					rs.Stop(t)
 				}
-				outs, err := handleNoPanic(t, p, addr, fullPath[6].say)
+				outs, err := handleNoPanic(t, p, addr, fullPath[6].Say)
 				if err == nil || len(outs) != 0 {
 					t.Fatalf("Handle while Redis is down: %v, %v (want an error, no replies)", outs, err)
 				}
@@ -568,9 +551,9 @@ func TestRedisRestartWithAppendOnly(t *testing.T) {
 				t.Fatalf("session after the restart: %+v", sess)
 			}
 			for _, step := range fullPath[6:readBack] {
-				p.expect(t, addr, step.say, step.want)
+				p.expect(t, addr, step.Say, step.Want)
 			}
-			p.expect(t, addr, fullPath[readBack].say, "Name: Sam", "Age: 15", "Feeling low", "Postcode area: M1", "Is that right")
+			p.expect(t, addr, fullPath[readBack].Say, "Name: Sam", "Age: 15", "Feeling low", "Postcode area: M1", "Is that right")
 		})
 	}
 }
@@ -762,7 +745,7 @@ func TestDeleteLeavesNothing(t *testing.T) {
 			if i == 5 { // mid-flow, at "where did you hear about us"
 				p.expect(t, addr, "i want to kill myself", "999", "hear about")
 			}
-			p.expect(t, addr, step.say, step.want)
+			p.expect(t, addr, step.Say, step.Want)
 		}
 		conv := bot.ConversationKey(bot.ChannelSMS, addr)
 		if refs, err := p.st.Referrals(ctx, conv); err != nil || len(refs) != 2 {
@@ -783,7 +766,7 @@ func TestDeleteLeavesNothing(t *testing.T) {
 		p := s.proc(t, "A", nil)
 		const addr = "+447700900009"
 		for _, step := range fullPath[:6] {
-			p.expect(t, addr, step.say, step.want)
+			p.expect(t, addr, step.Say, step.Want)
 		}
 		members, _ := p.c.ZRange(ctx, s.prefix+"timers", 0, -1).Result()
 		if len(members) != 2 {
@@ -801,7 +784,7 @@ func TestDeleteLeavesNothing(t *testing.T) {
 		p := s.proc(t, "A", nil)
 		const addr = "+447700900010"
 		for _, step := range fullPath[:6] {
-			p.expect(t, addr, step.say, step.want)
+			p.expect(t, addr, step.Say, step.Want)
 		}
 		p.expect(t, addr, "STOP", "won't get any more messages")
 		p.dispatch(t, &sender{})
@@ -870,8 +853,8 @@ func TestRoundTripsPerTurn(t *testing.T) {
 	p := s.proc(t, "A", c)
 	const addr = "+447700900011"
 	// Warm-up: the first turns may load the scripts (NOSCRIPT, then EVAL).
-	p.expect(t, addr, fullPath[0].say, fullPath[0].want)
-	p.expect(t, addr, fullPath[1].say, fullPath[1].want)
+	p.expect(t, addr, fullPath[0].Say, fullPath[0].Want)
+	p.expect(t, addr, fullPath[1].Say, fullPath[1].Want)
 	n.take()
 
 	p.expect(t, addr, "15", "share your answers")
@@ -881,11 +864,11 @@ func TestRoundTripsPerTurn(t *testing.T) {
 		t.Errorf("an ordinary turn took %d round trips, want at most 3 (expected 2: Begin's EVALSHA, Commit's pipeline)", rts)
 	}
 	for _, step := range fullPath[3:] {
-		p.expect(t, addr, step.say, step.want)
+		p.expect(t, addr, step.Say, step.Want)
 		rts, cmds := n.take()
-		t.Logf("%-45q %d round trips, %d commands", step.say, rts, cmds)
+		t.Logf("%-45q %d round trips, %d commands", step.Say, rts, cmds)
 		if rts > 3 {
-			t.Errorf("turn %q: %d round trips", step.say, rts)
+			t.Errorf("turn %q: %d round trips", step.Say, rts)
 		}
 	}
 	// A provider retry costs one round trip and changes nothing.
@@ -914,10 +897,10 @@ func TestNoPersonalDataInKeys(t *testing.T) {
 		if i == 5 {
 			p.expect(t, addr, "i want to kill myself", "999")
 		}
-		p.expect(t, addr, step.say, step.want)
+		p.expect(t, addr, step.Say, step.Want)
 	}
 	for _, step := range fullPath[:6] { // someone mid-flow: timers pending
-		p.expect(t, other, step.say, step.want)
+		p.expect(t, other, step.Say, step.Want)
 	}
 	p.expect(t, stopped, "hi", "Is it OK")
 	p.expect(t, stopped, "STOP", "won't get any more messages")
@@ -968,9 +951,9 @@ func TestMemoryPerSession(t *testing.T) {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < people; i = int(next.Add(1) - 1) {
 				for _, step := range fullPath[:6] { // to "what matters to you", after the name
-					outs, err := p.handle(addr(i), step.say)
-					if err != nil || !strings.Contains(plain(outs), step.want) {
-						t.Errorf("person %d, %q: %v, %v", i, step.say, plain(outs), err)
+					outs, err := p.handle(addr(i), step.Say)
+					if err != nil || !strings.Contains(plain(outs), step.Want) {
+						t.Errorf("person %d, %q: %v, %v", i, step.Say, plain(outs), err)
 						return
 					}
 				}
